@@ -1,0 +1,58 @@
+"""The campaign toolkit: `create_app` is the only place where the app is wired together."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the Flask app; `config` overrides defaults and CAMPAIGN_* variables."""
+    from campaign import errors, mailer, security
+    from campaign.auth import sessions
+    from campaign.admin.views import bp as admin_bp
+    from campaign.auth.views import bp as auth_bp
+    from campaign.config import load_config
+    from campaign.extensions import babel, csrf, db, limiter, login_manager
+    from campaign.i18n import select_locale
+    from campaign.ops import bp as ops_bp
+    from campaign.public.views import bp as public_bp
+
+    overrides = dict(config or {})
+    instance_path = Path(overrides.pop("INSTANCE_PATH", None) or PROJECT_ROOT / "instance")
+    app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=True,
+                template_folder=str(PROJECT_ROOT / "templates"),
+                static_folder=str(PROJECT_ROOT / "static"))
+    app.config.update(load_config(instance_path, overrides))
+    app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
+    app.config["RATELIMIT_KEY_PREFIX"] = app.config.get("RATELIMIT_KEY_PREFIX", "campaign")
+
+    db.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    mailer.init_app(app)
+    sessions.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+
+    for blueprint in (public_bp, auth_bp, admin_bp, ops_bp):
+        app.register_blueprint(blueprint)
+
+    from flask_babel import format_number, get_locale
+
+    from campaign.countries import country_name
+    from campaign.i18n import text_direction
+
+    app.jinja_env.globals.update(
+        current_language=lambda: str(get_locale() or app.config["DEFAULT_LANGUAGE"]),
+        text_direction=text_direction, format_number=format_number, country_name=country_name)
+
+    from campaign.cli import register_commands
+    register_commands(app)
+    return app

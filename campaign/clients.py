@@ -1,0 +1,59 @@
+"""Who is asking: the client address behind trusted proxies, and its keyed hash."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+from functools import lru_cache
+
+from flask import current_app, request
+
+
+@lru_cache(maxsize=32)
+def _trusted_networks(spec: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(part.strip(), strict=False)
+                 for part in spec.split(",") if part.strip())
+
+
+def _is_trusted(address: str, networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+                ) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in networks)
+
+
+def resolve_client_ip(remote_addr: str, forwarded_for: str | None, trusted: str) -> str:
+    """Walk X-Forwarded-For from the right, past trusted proxies only.
+
+    A hop that is not a trusted proxy is the client; anything it claims to its left is
+    ignored, so a client cannot choose its own address by sending the header.
+    """
+    networks = _trusted_networks(trusted)
+    address = remote_addr
+    if not networks or not _is_trusted(address, networks) or not forwarded_for:
+        return address
+    for hop in reversed([h.strip() for h in forwarded_for.split(",") if h.strip()]):
+        address = hop
+        if not _is_trusted(hop, networks):
+            break
+    return address
+
+
+def client_ip() -> str:
+    """The address of the client of the current request."""
+    return resolve_client_ip(request.remote_addr or "0.0.0.0",  # noqa: S104 - not a bind
+                             request.headers.get("X-Forwarded-For"),
+                             current_app.config["TRUSTED_PROXIES"])
+
+
+def hash_ip(address: str, key: str) -> str:
+    """A keyed hash of an address: enough to spot floods, useless without the key."""
+    return hmac.new(key.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def client_ip_hash() -> str:
+    """The keyed hash of the current client's address."""
+    return hash_ip(client_ip(), current_app.config["IP_HASH_KEY"])

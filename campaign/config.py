@@ -1,0 +1,117 @@
+"""Configuration: defaults that work with nothing set, overridden by CAMPAIGN_* variables.
+
+Nothing here runs at import time; `load_config` is called by the app factory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    # Empty means: a SQLite file in the instance folder.
+    "DATABASE_URL": "",
+    # Empty means: generated once and kept in instance/secret_key.
+    "SECRET_KEY": "",
+    # Key for hashing client addresses; empty means derived from SECRET_KEY.
+    "IP_HASH_KEY": "",
+    # Empty means: outgoing mail is written as .eml files to instance/outbox/.
+    "SMTP_URL": "",
+    "MAIL_FROM": "Campaign Toolkit <noreply@localhost>",
+    "BASE_URL": "http://127.0.0.1:5000",
+    # Empty means: no Redis; rate limits in memory, mail sent by the database outbox worker.
+    "REDIS_URL": "",
+    # "inline": mail is sent right after the response (development);
+    # "worker": mail waits in the outbox for `campaign worker`.
+    "MAIL_DELIVERY": "inline",
+    "MAIL_MAX_ATTEMPTS": 5,
+    # How long a confirmation link stays valid, and how often it may be re-sent.
+    "CONFIRM_MAX_AGE_DAYS": 7,
+    "CONFIRM_RESEND_LIMIT": 3,
+    # Unconfirmed signatures older than this are deleted by `campaign purge`.
+    "PENDING_PURGE_DAYS": 14,
+    # Comma-separated addresses or networks of reverse proxies whose X-Forwarded-For we trust.
+    "TRUSTED_PROXIES": "",
+    "SESSION_COOKIE_SECURE": False,
+    "ADMIN_IDLE_MINUTES": 30,
+    "LOGIN_RATE_LIMIT": "5 per minute",
+    "SIGN_RATE_LIMIT": "60 per minute",
+    "DEFAULT_LANGUAGE": "en",
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "TESTING": False,
+}
+
+_BOOLEANS = {"1": True, "true": True, "yes": True, "on": True,
+             "0": False, "false": False, "no": False, "off": False, "": False}
+
+
+def _coerce(raw: str, default: Any) -> Any:
+    """Turn an environment string into the type of its default."""
+    if isinstance(default, bool):
+        try:
+            return _BOOLEANS[raw.strip().lower()]
+        except KeyError:
+            raise ValueError(f"expected a yes/no value, got {raw!r}") from None
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, (list, dict)):
+        return json.loads(raw)
+    return raw
+
+
+def from_environment(environ: dict[str, str] | os._Environ[str]) -> dict[str, Any]:
+    """Read every CAMPAIGN_<KEY> variable that names a known setting."""
+    found: dict[str, Any] = {}
+    for key, default in DEFAULTS.items():
+        raw = environ.get(f"CAMPAIGN_{key}")
+        if raw is not None:
+            try:
+                found[key] = _coerce(raw, default)
+            except ValueError as exc:
+                raise SystemExit(f"CAMPAIGN_{key}: {exc}") from None
+    return found
+
+
+def load_config(instance_path: Path, overrides: dict[str, Any] | None) -> dict[str, Any]:
+    """Merge defaults, the environment and explicit overrides; fill derived values."""
+    config = dict(DEFAULTS)
+    config.update(from_environment(os.environ))
+    if overrides:
+        config.update(overrides)
+
+    instance_path.mkdir(parents=True, exist_ok=True)
+    if not config["DATABASE_URL"]:
+        config["DATABASE_URL"] = f"sqlite:///{instance_path / 'campaign.sqlite3'}"
+    if not config["SECRET_KEY"]:
+        config["SECRET_KEY"] = _instance_secret(instance_path / "secret_key")
+    if not config["IP_HASH_KEY"]:
+        config["IP_HASH_KEY"] = hashlib.sha256(b"ip-hash:" + config["SECRET_KEY"].encode()).hexdigest()
+    config.setdefault("OUTBOX_DIR", str(instance_path / "outbox"))
+    config["SESSION_COOKIE_HTTPONLY"] = True
+    config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]
+    config["REMEMBER_COOKIE_HTTPONLY"] = True
+    # Flask-WTF ties the CSRF token to the session; a week covers a slow signer.
+    config.setdefault("WTF_CSRF_TIME_LIMIT", 7 * 24 * 3600)
+    return config
+
+
+def _instance_secret(path: Path) -> str:
+    """Return the secret kept in the instance folder, creating it on first use."""
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    secret = secrets.token_urlsafe(48)
+    # O_EXCL: when two processes start at once, one writes and both read the same key.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secret)
+    return secret

@@ -1,0 +1,125 @@
+"""The declarative base, the engine and a session scoped to the application context."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Flask, g
+from sqlalchemy import DateTime, MetaData, TypeDecorator, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+# Deterministic constraint names, so that migrations can name what they alter.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> datetime:
+    """Return the current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """Create an engine with the settings each backend needs for concurrent web use."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
+                               **kwargs)
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            # WAL lets readers run beside the one writer; synchronous=FULL keeps every
+            # acknowledged commit through a crash; busy_timeout queues writers instead of failing.
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        return engine
+    if "poolclass" not in kwargs:
+        kwargs = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20, **kwargs}
+    return create_engine(url, **kwargs)
+
+
+class Database:
+    """Holds the engine and hands out one session per application context."""
+
+    def __init__(self) -> None:
+        self.engine: Engine | None = None
+        self._sessionmaker: sessionmaker[Session] | None = None
+
+    def init_app(self, app: Flask) -> None:
+        self.engine = make_engine(app.config["DATABASE_URL"])
+        self._sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        app.extensions["campaign_db"] = self
+        app.teardown_appcontext(self._close_session)
+
+    @property
+    def session(self) -> Session:
+        """The session of the current application context, opened on first use."""
+        if "db_session" not in g:
+            assert self._sessionmaker is not None, "Database.init_app was not called"
+            g.db_session = self._sessionmaker()
+        session: Session = g.db_session
+        return session
+
+    def new_session(self) -> Session:
+        """A session outside the request scope, for workers and scripts; close it yourself."""
+        assert self._sessionmaker is not None, "Database.init_app was not called"
+        return self._sessionmaker()
+
+    @staticmethod
+    def _close_session(_exc: BaseException | None) -> None:
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+
+def insert_ignoring_conflicts(session: Session, table: Any, values: dict[str, Any],
+                              conflict_columns: list[str]) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL; returns the new id or None.
+
+    The unique constraint decides who wins a race, not a SELECT before the INSERT.
+    """
+    dialect = session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    stmt = (module.insert(table).values(**values)
+            .on_conflict_do_nothing(index_elements=conflict_columns)
+            .returning(table.c.id))
+    return session.execute(stmt).scalar_one_or_none()
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored as UTC and always read back timezone-aware, on every backend.
+
+    SQLite has no timezone type; without this, values read back naive and cannot be
+    compared with `utcnow()`.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

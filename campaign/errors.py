@@ -1,0 +1,46 @@
+"""Error pages: a clear message for every failure, never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+
+def _wants_json() -> bool:
+    return request.path.endswith(".json") or request.accept_mimetypes.best == "application/json"
+
+
+def _render(status: int, title: str, message: str):  # type: ignore[no-untyped-def]
+    if _wants_json():
+        return jsonify({"error": title, "message": message}), status
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):  # type: ignore[no-untyped-def]
+        return _render(400, "Form expired",
+                       "The form was open too long or your browser did not send its cookie. "
+                       "Please go back, reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
+        messages = {
+            404: "There is nothing at this address.",
+            405: "This page cannot be used that way.",
+            413: "What you sent is too large.",
+            429: "Too many requests. Please wait a minute and try again.",
+        }
+        status = exc.code or 500
+        return _render(status, exc.name, messages.get(status, exc.description or exc.name))
+
+    @app.errorhandler(InternalServerError)
+    def server_error(exc: InternalServerError):  # type: ignore[no-untyped-def]
+        log.error("internal error on %s", request.path, exc_info=exc.original_exception)
+        return _render(500, "Something went wrong",
+                       "Nothing you did caused this. Please try again in a moment.")

@@ -1,0 +1,51 @@
+"""Getting queued mail out: right after the response in development, by the worker otherwise."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, after_this_request, current_app
+from flask.typing import ResponseReturnValue
+
+from campaign.services.mail import Transport, deliver_due
+
+log = logging.getLogger(__name__)
+
+
+def transport(app: Flask) -> Transport:
+    return Transport(app.config["SMTP_URL"], app.config["OUTBOX_DIR"])
+
+
+def send_due(app: Flask) -> int:
+    """Send every message that is due, in a session of its own."""
+    from campaign.extensions import db
+
+    with app.app_context():
+        session = db.new_session()
+        try:
+            return deliver_due(session, transport(app), app.config["MAIL_FROM"],
+                               app.config["MAIL_MAX_ATTEMPTS"])
+        finally:
+            session.close()
+
+
+def dispatch() -> None:
+    """Call after committing queued mail: sends it once the response is out, when inline."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if app.config["MAIL_DELIVERY"] != "inline":
+        return
+
+    @after_this_request
+    def _send_when_closed(response: ResponseReturnValue):  # type: ignore[no-untyped-def]
+        def _send() -> None:
+            try:
+                send_due(app)
+            except Exception:  # noqa: BLE001 - the outbox keeps it; the worker retries
+                log.exception("inline mail delivery failed; the message stays queued")
+
+        response.call_on_close(_send)  # type: ignore[union-attr]
+        return response
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["campaign_mailer"] = True

@@ -1,0 +1,15 @@
+"""Every model, imported so that `Base.metadata` knows all tables."""
+
+from campaign.models.campaigns import Campaign, Membership, Role
+from campaign.models.mail import MailState, OutboundEmail
+from campaign.models.organizers import Organizer, OrganizerSession
+from campaign.models.petitions import Petition, PetitionCountryCount, PetitionState
+from campaign.models.signatures import Signatory, Signature, SignatureState
+
+__all__ = [
+    "Campaign", "Membership", "Role",
+    "MailState", "OutboundEmail",
+    "Organizer", "OrganizerSession",
+    "Petition", "PetitionCountryCount", "PetitionState",
+    "Signatory", "Signature", "SignatureState",
+]

@@ -1,0 +1,132 @@
+"""Public pages: a petition, signing it, confirming the signature."""
+
+from __future__ import annotations
+
+from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request,
+                   url_for)
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+
+from campaign import mailer
+from campaign.clients import client_ip_hash
+from campaign.extensions import db, limiter
+from campaign.models import Petition, PetitionState
+from campaign.public.forms import ConfirmForm, SignForm
+from campaign.services import notifications, petitions, signing
+
+bp = Blueprint("public", __name__)
+
+
+def _sign_limit() -> str:
+    return str(current_app.config["SIGN_RATE_LIMIT"])
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    open_petitions = db.session.scalars(
+        petitions.listed_petitions_query()).all()
+    return render_template("public/index.html", petitions=open_petitions)
+
+
+def _petition_or_404(slug: str) -> Petition:
+    petition = petitions.public_petition(db.session, slug)
+    if petition is None:
+        abort(404)
+    return petition
+
+
+def _render_petition(petition: Petition, form: SignForm, status: int = 200,
+                     notice: str | None = None) -> ResponseReturnValue:
+    return render_template("public/petition.html", petition=petition, form=form,
+                           notice=notice), status
+
+
+@bp.get("/petitions/<slug>")
+def petition(slug: str) -> ResponseReturnValue:
+    petition = _petition_or_404(slug)
+    form = SignForm(source=request.args.get("source", "")[:64])
+    return _render_petition(petition, form)
+
+
+@bp.get("/petitions/<slug>.json")
+def petition_json(slug: str) -> ResponseReturnValue:
+    petition = _petition_or_404(slug)
+    return jsonify(petitions.petition_summary(db.session, petition))
+
+
+@bp.post("/petitions/<slug>/sign")
+@limiter.limit(_sign_limit)
+def sign(slug: str) -> ResponseReturnValue:
+    petition = _petition_or_404(slug)
+    form = SignForm()
+    if not petition.accepts_signatures():
+        return _render_petition(petition, form, 409)
+    if not form.validate():
+        return _render_petition(petition, form, 422)
+    if not form.is_bot():
+        try:
+            outcome = signing.sign(db.session, petition, signing.SignatureRequest(
+                name=form.name.data, email=form.email.data, country=form.country.data,
+                postcode=form.postcode.data or "", consent_updates=form.consent_updates.data,
+                show_name=form.show_name.data, source=form.source.data or "",
+                referrer=request.referrer or "", ip_hash=client_ip_hash(),
+                language=str(get_locale() or "en")),
+                resend_limit=current_app.config["CONFIRM_RESEND_LIMIT"])
+        except signing.PetitionClosedError:
+            return _render_petition(petition, form, 409)
+        if outcome.confirmation_queued and outcome.signature_id is not None:
+            notifications.queue_confirmation(db.session, petition, outcome.signature_id,
+                                             form.email.data, form.name.data,
+                                             str(get_locale() or "en"))
+        db.session.commit()
+        mailer.dispatch()
+    # Identical for a first signature, a repeat and a bot: nobody learns who has signed.
+    return redirect(url_for("public.thanks", slug=petition.slug), code=303)
+
+
+@bp.get("/petitions/<slug>/thanks")
+def thanks(slug: str) -> ResponseReturnValue:
+    petition = _petition_or_404(slug)
+    return render_template("public/thanks.html", petition=petition,
+                           share_links=petitions.share_links(petition, current_app.config["BASE_URL"]))
+
+
+def _signature_for(token: str):  # type: ignore[no-untyped-def]
+    try:
+        return signing.signature_for_token(db.session, current_app.config["SECRET_KEY"], token,
+                                           current_app.config["CONFIRM_MAX_AGE_DAYS"]), None
+    except signing.InvalidTokenError as exc:
+        return None, ("expired" if exc.expired else "invalid")
+
+
+@bp.get("/confirm/<token>")
+def confirm_page(token: str) -> ResponseReturnValue:
+    # A GET confirms nothing: mail scanners open links, people press buttons.
+    signature, problem = _signature_for(token)
+    if signature is None:
+        return render_template("public/confirm_problem.html", problem=problem or "invalid"), 404
+    return render_template("public/confirm.html", petition=signature.petition,
+                           signature=signature, form=ConfirmForm(), token=token)
+
+
+@bp.post("/confirm/<token>")
+@limiter.limit(_sign_limit)
+def confirm(token: str) -> ResponseReturnValue:
+    form = ConfirmForm()
+    signature, problem = _signature_for(token)
+    if signature is None:
+        return render_template("public/confirm_problem.html", problem=problem or "invalid"), 404
+    if not form.validate():
+        return render_template("public/confirm.html", petition=signature.petition,
+                               signature=signature, form=form, token=token), 400
+    petition = signature.petition
+    if petition.state is not PetitionState.OPEN or not petition.accepts_signatures():
+        return render_template("public/confirm_problem.html", problem="closed",
+                               petition=petition), 409
+    newly = signing.confirm(db.session, signature)
+    if newly:
+        notifications.after_confirmation(db.session, petition)
+    db.session.commit()
+    mailer.dispatch()
+    return render_template("public/confirmed.html", petition=petition, newly_confirmed=newly,
+                           share_links=petitions.share_links(petition, current_app.config["BASE_URL"]))

@@ -1,0 +1,33 @@
+"""Emails the toolkit sends to supporters and organizers, rendered from templates/emails/."""
+
+from __future__ import annotations
+
+from flask import current_app, render_template
+from flask_babel import force_locale, gettext
+from sqlalchemy.orm import Session
+
+from campaign.models import Petition
+from campaign.services.mail import queue_email
+from campaign.services.signing import confirmation_token
+
+
+def queue_confirmation(session: Session, petition: Petition, signature_id: int, email: str,
+                       name: str, language: str = "en") -> None:
+    """Queue the double opt-in email with its confirmation link."""
+    token = confirmation_token(current_app.config["SECRET_KEY"], signature_id)
+    link = f"{current_app.config['BASE_URL'].rstrip('/')}/confirm/{token}"
+    with force_locale(language):
+        subject = gettext("Please confirm your signature: %(title)s", title=petition.title)
+        body = render_template("emails/confirm_signature.txt", petition=petition, name=name,
+                               link=link, max_age_days=current_app.config["CONFIRM_MAX_AGE_DAYS"])
+    queue_email(session, to=email, subject=_one_line(subject), body=body,
+                kind="confirm-signature")
+
+
+def after_confirmation(session: Session, petition: Petition) -> None:
+    """Work that follows a newly counted signature (milestones and the like)."""
+
+
+def _one_line(text: str) -> str:
+    """Petition titles are organizer text; keep a subject on one line whatever they hold."""
+    return " ".join(text.split())

@@ -1,0 +1,164 @@
+"""Signing a petition and confirming the signature by email (double opt-in)."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import timedelta
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from campaign.db import insert_ignoring_conflicts, utcnow
+from campaign.models import (
+    Petition,
+    PetitionCountryCount,
+    Signatory,
+    Signature,
+    SignatureState,
+)
+
+CONFIRM_SALT = "confirm-signature"
+
+
+class PetitionClosedError(Exception):
+    """The petition does not accept signatures (closed, archived or past its closing date)."""
+
+
+@dataclass
+class SignatureRequest:
+    """What a supporter sends when signing, already validated by the form."""
+
+    name: str
+    email: str
+    country: str
+    postcode: str = ""
+    consent_updates: bool = False
+    show_name: bool = False
+    source: str = ""
+    referrer: str = ""
+    ip_hash: str = ""
+    language: str = "en"
+
+
+@dataclass
+class SignOutcome:
+    """What happened, for the caller's logs and tests; the supporter is told the same either way."""
+
+    signature_id: int | None
+    created: bool
+    confirmation_queued: bool
+
+
+def email_key(email: str) -> str:
+    """The form of an address that two spellings of the same address share."""
+    return unicodedata.normalize("NFKC", email.strip()).casefold()
+
+
+def _signatory_id(session: Session, email: str) -> int:
+    key = email_key(email)
+    new_id = insert_ignoring_conflicts(session, Signatory.__table__,
+                                       {"email_key": key, "email": email.strip(),
+                                        "created_at": utcnow()}, ["email_key"])
+    if new_id is not None:
+        return int(new_id)
+    return session.execute(select(Signatory.id).where(Signatory.email_key == key)).scalar_one()
+
+
+def sign(session: Session, petition: Petition, request: SignatureRequest, *,
+         resend_limit: int) -> SignOutcome:
+    """Record a pending signature, or find the one this person already made.
+
+    Returns which happened; the caller queues the confirmation email when asked to and must
+    answer the supporter identically in every case, so that nobody learns who has signed.
+    """
+    if not petition.accepts_signatures():
+        raise PetitionClosedError(petition.slug)
+    signatory_id = _signatory_id(session, request.email)
+    now = utcnow()
+    new_id = insert_ignoring_conflicts(session, Signature.__table__, {
+        "petition_id": petition.id, "signatory_id": signatory_id, "name": request.name,
+        "country": request.country, "postcode": request.postcode,
+        "state": SignatureState.PENDING.value, "consent_updates": request.consent_updates,
+        "show_name": request.show_name, "source": request.source[:64],
+        "referrer": request.referrer[:300], "ip_hash": request.ip_hash,
+        "language": request.language, "confirmation_sends": 1, "created_at": now,
+    }, ["petition_id", "signatory_id"])
+    if new_id is not None:
+        return SignOutcome(int(new_id), created=True, confirmation_queued=True)
+
+    # Signed before: re-send the confirmation if still pending, within the limit.
+    resent = session.execute(
+        update(Signature)
+        .where(Signature.petition_id == petition.id, Signature.signatory_id == signatory_id,
+               Signature.state == SignatureState.PENDING,
+               Signature.confirmation_sends < resend_limit)
+        .values(confirmation_sends=Signature.confirmation_sends + 1)
+        .returning(Signature.id)
+    ).scalar_one_or_none()
+    return SignOutcome(resent, created=False, confirmation_queued=resent is not None)
+
+
+def confirmation_token(secret_key: str, signature_id: int) -> str:
+    return URLSafeTimedSerializer(secret_key, salt=CONFIRM_SALT).dumps({"s": signature_id})
+
+
+class InvalidTokenError(Exception):
+    """The link is damaged, forged or expired; `expired` tells which."""
+
+    def __init__(self, expired: bool) -> None:
+        super().__init__("expired" if expired else "invalid")
+        self.expired = expired
+
+
+def signature_for_token(session: Session, secret_key: str, token: str, max_age_days: int
+                        ) -> Signature | None:
+    """The signature a confirmation link points to; None if it no longer exists."""
+    serializer = URLSafeTimedSerializer(secret_key, salt=CONFIRM_SALT)
+    try:
+        payload = serializer.loads(token, max_age=int(timedelta(days=max_age_days).total_seconds()))
+    except SignatureExpired:
+        raise InvalidTokenError(expired=True) from None
+    except BadSignature:
+        raise InvalidTokenError(expired=False) from None
+    if not isinstance(payload, dict) or not isinstance(payload.get("s"), int):
+        raise InvalidTokenError(expired=False)
+    return session.get(Signature, payload["s"])
+
+
+def confirm(session: Session, signature: Signature) -> bool:
+    """Confirm a pending signature and count it; False if it was not pending (a replay)."""
+    changed = session.execute(
+        update(Signature)
+        .where(Signature.id == signature.id, Signature.state == SignatureState.PENDING)
+        .values(state=SignatureState.CONFIRMED, confirmed_at=utcnow())
+    ).rowcount
+    if changed != 1:
+        return False
+    add_to_counts(session, signature.petition_id, signature.country, +1)
+    session.refresh(signature)
+    return True
+
+
+def add_to_counts(session: Session, petition_id: int, country: str, delta: int) -> None:
+    """Move the kept counts of a petition by `delta` signatures from `country`."""
+    session.execute(update(Petition).where(Petition.id == petition_id)
+                    .values(signature_count=Petition.signature_count + delta))
+    dialect = session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    table = PetitionCountryCount.__table__
+    stmt = module.insert(table).values(petition_id=petition_id, country=country, count=delta)
+    stmt = stmt.on_conflict_do_update(index_elements=["petition_id", "country"],
+                                      set_={"count": table.c.count + delta})
+    session.execute(stmt)
+
+
+def purge_unconfirmed(session: Session, older_than_days: int, *, dry_run: bool = False) -> int:
+    """Delete pending signatures older than the given age; returns how many."""
+    cutoff = utcnow() - timedelta(days=older_than_days)
+    condition = (Signature.state == SignatureState.PENDING) & (Signature.created_at < cutoff)
+    if dry_run:
+        return len(session.scalars(select(Signature.id).where(condition)).all())
+    return session.execute(delete(Signature).where(condition)).rowcount
