@@ -42,6 +42,9 @@ DEFAULTS: dict[str, Any] = {
     "SIGN_RATE_LIMIT": "60 per minute",
     "DEFAULT_LANGUAGE": "en",
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    # argon2id cost: the library's defaults (RFC 9106); lower only in tests.
+    "PASSWORD_HASH_TIME_COST": 3,
+    "PASSWORD_HASH_MEMORY_KIB": 65536,
     "TESTING": False,
 }
 
