@@ -31,14 +31,18 @@ def test_upgrade_then_models_and_migrations_agree(tmp_path: Path) -> None:
                           "SECRET_KEY": "x"})
         migrate.upgrade(app)
         migrate.check(app)  # raises if autogenerate finds any difference
-        tables = set(inspect(create_engine(url)).get_table_names())
+        engine = create_engine(url)
+        tables = set(inspect(engine).get_table_names())
+        engine.dispose()
         assert {"petitions", "signatures", "signatories", "outbound_emails"} <= tables
         migrate.upgrade(app)  # a second upgrade is a no-op
+        app.extensions["campaign_db"].engine.dispose()
     finally:
         if cleanup is not None:
             admin, schema = cleanup  # type: ignore[misc]
             with admin.connect() as conn:  # type: ignore[attr-defined]
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()  # type: ignore[attr-defined]
 
 
 @pytest.mark.backend_independent
