@@ -1,0 +1,32 @@
+"""CSV reading shared by the formats: rows numbered as a spreadsheet shows them."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+
+from campaign.legislators.records import ImportRefused, RowProblem
+
+
+def read_rows(path: Path, required: tuple[str, ...]) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+    """The header and (row number, row) pairs; the header is row 1, as in a spreadsheet."""
+    handle = path.open(newline="", encoding="utf-8-sig")
+    reader = csv.DictReader(handle)
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in required if c not in header]
+    if missing:
+        handle.close()
+        raise ImportRefused([RowProblem(f"{path.name} row 1",
+                                        "missing column(s): " + ", ".join(missing))])
+    reader.fieldnames = header
+
+    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        with handle:
+            # A data row's number is the line it starts on (quoted cells may span lines).
+            start = reader.line_num + 1
+            for row in reader:
+                yield start, {k: (v or "") for k, v in row.items() if k is not None}
+                start = reader.line_num + 1
+
+    return header, rows()
