@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.db import Base
@@ -14,8 +14,8 @@ class PostcodeArea(Base):
     of a chamber has two rows, and the lookup then asks the supporter to choose."""
 
     __tablename__ = "postcode_areas"
-    __table_args__ = (UniqueConstraint("country", "postcode", "area_id"),
-                      Index("ix_postcode_areas_country_postcode", "country", "postcode"))
+    # The unique constraint's index also serves lookups by (country, postcode).
+    __table_args__ = (UniqueConstraint("country", "postcode", "area_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     country: Mapped[str] = mapped_column(String(2))
