@@ -7,6 +7,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
 
 from campaign.extensions import db
@@ -27,8 +28,9 @@ class SearchForm(FlaskForm):
                           validators=[Optional()])
     area = StringField("Area (code or name)", filters=[nfc], validators=[Optional(), Length(max=200)])
     party = StringField("Party or group", filters=[nfc], validators=[Optional(), Length(max=200)])
-    status = SelectField("Status", choices=[("serving", "Serving"), ("former", "No longer serving"),
-                                            ("all", "All")], default="serving")
+    status = SelectField("Status", choices=[SelectChoice("serving", "Serving"),
+                                            SelectChoice("former", "No longer serving"),
+                                            SelectChoice("all", "All")], default="serving")
 
 
 class LegislatorForm(FlaskForm):
@@ -44,8 +46,9 @@ class LegislatorForm(FlaskForm):
     family_name = StringField("Family name", filters=[nfc],
                               validators=[Optional(), Length(max=100), PlainText()])
     gender = SelectField("Gender (for the salutation)",
-                         choices=[("", "Unknown (neutral salutation)"), ("female", "Female"),
-                                  ("male", "Male")], default="")
+                         choices=[SelectChoice("", "Unknown (neutral salutation)"),
+                                  SelectChoice("female", "Female"), SelectChoice("male", "Male")],
+                         default="")
     title = StringField("Title", filters=[nfc], validators=[Optional(), Length(max=100), PlainText()])
     party = StringField("Party", filters=[nfc], validators=[Optional(), Length(max=200), PlainText()])
     group = StringField("Group", filters=[nfc], validators=[Optional(), Length(max=200), PlainText()])

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from campaign.admin.legislator_forms import LegislatorForm, SearchForm
 from campaign.extensions import db
@@ -35,14 +36,14 @@ def _require_editor() -> None:
         abort(403)
 
 
-def _chamber_choices() -> list[tuple[int, str]]:
-    return [(c.id, c.name) for c in directory.chambers(db.session)]
+def _chamber_choices() -> list[SelectChoice]:
+    return [SelectChoice(c.id, c.name) for c in directory.chambers(db.session)]
 
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
     form = SearchForm(formdata=request.args)
-    form.chamber.choices = [(0, "All chambers"), *_chamber_choices()]
+    form.chamber.choices = [SelectChoice(0, "All chambers"), *_chamber_choices()]
     filters = directory.SearchFilters()
     if form.validate():
         filters = directory.SearchFilters(text=form.q.data or "", chamber_id=form.chamber.data or None,
