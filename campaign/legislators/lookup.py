@@ -96,8 +96,8 @@ def _matches(area: Area, wanted: str) -> bool:
 
 def chambers_for(session: Session, country: str) -> list[Chamber]:
     """The chambers with areas in a country, in display order."""
-    chambers = session.scalars(select(Chamber).join(Area, Area.chamber_id == Chamber.id)
-                               .where(Area.country == country).distinct()).all()
+    with_areas = select(Area.chamber_id).where(Area.country == country)
+    chambers = session.scalars(select(Chamber).where(Chamber.id.in_(with_areas))).all()
     rank = {kind: index for index, kind in enumerate(CHAMBER_ORDER)}
     return sorted(chambers, key=lambda c: (rank.get(c.kind, len(rank)), c.name))
 
