@@ -22,7 +22,8 @@ needs_shared = pytest.mark.skipif(not SHARED_LEGISLATORS.is_dir(),
                                   reason="../shared/data/legislators is not present")
 
 
-def load(session: Session, path: Path, fmt: str, **options: object) -> list[importing.ChamberReport]:
+def load(session: Session, path: Path, fmt: str,
+         **options: object) -> list[importing.ChamberReport]:
     """Import a file and commit, as the CLI does."""
     reports = importing.import_file(session, path, fmt, importing.ImportOptions(**options))
     session.commit()

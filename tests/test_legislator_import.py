@@ -61,7 +61,8 @@ def test_shared_meps_718_across_27_member_states_with_emails(session: Any) -> No
 
 @needs_shared
 def test_shared_us_congress_csv_and_yaml_give_the_same_537(session: Any) -> None:
-    reports = load(session, SHARED_LEGISLATORS / "us-congress-legislators-current.csv", "us-congress")
+    reports = load(session, SHARED_LEGISLATORS / "us-congress-legislators-current.csv",
+                   "us-congress")
     assert [str(r) for r in reports] == [
         "us-senate: 100 new, 0 updated, 0 unchanged, 0 no longer serving",
         "us-house: 437 new, 0 updated, 0 unchanged, 0 no longer serving"]
@@ -214,7 +215,8 @@ def test_plain_csv(session: Any) -> None:
     assert (chamber.name, chamber.kind, chamber.country) == ("Südtiroler Landtag", "regional", "IT")
     members = {m.external_id: m for m in serving(session, "it-bz-landtag")}
     gruber = members["bz-01"]
-    assert (gruber.area.code, gruber.area.name, gruber.area.parent.code) == ("BZ-1", "Bozen Süd", "IT")
+    assert (gruber.area.code, gruber.area.name, gruber.area.parent.code) == (
+        "BZ-1", "Bozen Süd", "IT")
     assert gruber.postal_address == "Landtag\nSilvius-Magnago-Platz 6\n39100 Bozen"
     assert (gruber.languages, str(gruber.mandate_end)) == (["de", "it"], "2028-11-14")
     assert members["bz-04"].area.kind == "country"

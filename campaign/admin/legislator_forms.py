@@ -26,7 +26,8 @@ class SearchForm(FlaskForm):
     q = StringField("Name or email", filters=[nfc], validators=[Optional(), Length(max=200)])
     chamber = SelectField("Chamber", coerce=lambda v: int(v) if v else 0, default=0,
                           validators=[Optional()])
-    area = StringField("Area (code or name)", filters=[nfc], validators=[Optional(), Length(max=200)])
+    area = StringField("Area (code or name)", filters=[nfc],
+                       validators=[Optional(), Length(max=200)])
     party = StringField("Party or group", filters=[nfc], validators=[Optional(), Length(max=200)])
     status = SelectField("Status", choices=[SelectChoice("serving", "Serving"),
                                             SelectChoice("former", "No longer serving"),
@@ -49,11 +50,15 @@ class LegislatorForm(FlaskForm):
                          choices=[SelectChoice("", "Unknown (neutral salutation)"),
                                   SelectChoice("female", "Female"), SelectChoice("male", "Male")],
                          default="")
-    title = StringField("Title", filters=[nfc], validators=[Optional(), Length(max=100), PlainText()])
-    party = StringField("Party", filters=[nfc], validators=[Optional(), Length(max=200), PlainText()])
-    group = StringField("Group", filters=[nfc], validators=[Optional(), Length(max=200), PlainText()])
+    title = StringField("Title", filters=[nfc],
+                        validators=[Optional(), Length(max=100), PlainText()])
+    party = StringField("Party", filters=[nfc],
+                        validators=[Optional(), Length(max=200), PlainText()])
+    group = StringField("Group", filters=[nfc],
+                        validators=[Optional(), Length(max=200), PlainText()])
     email = StringField("Email", filters=[nfc], validators=[Optional(), Length(max=320), Email()])
-    phone = StringField("Phone", filters=[nfc], validators=[Optional(), Length(max=80), PlainText()])
+    phone = StringField("Phone", filters=[nfc],
+                        validators=[Optional(), Length(max=80), PlainText()])
     postal_address = TextAreaField("Postal address", filters=[nfc],
                                    validators=[Optional(), Length(max=500),
                                                PlainText(allow_newlines=True)])
@@ -76,7 +81,8 @@ class LegislatorForm(FlaskForm):
 
     def validate_languages(self, field: StringField) -> None:
         if any(not LANGUAGE_TAG.match(tag) for tag in self.language_list()):
-            raise ValidationError("Use language codes such as fr, de or pt-BR, separated by spaces.")
+            raise ValidationError("Use language codes such as fr, de or pt-BR, "
+                                  "separated by spaces.")
 
     def validate_mandate_end(self, field: DateField) -> None:
         if field.data and self.mandate_start.data and field.data < self.mandate_start.data:

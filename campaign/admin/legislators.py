@@ -46,7 +46,8 @@ def index() -> ResponseReturnValue:
     form.chamber.choices = [SelectChoice(0, "All chambers"), *_chamber_choices()]
     filters = directory.SearchFilters()
     if form.validate():
-        filters = directory.SearchFilters(text=form.q.data or "", chamber_id=form.chamber.data or None,
+        filters = directory.SearchFilters(text=form.q.data or "",
+                                          chamber_id=form.chamber.data or None,
                                           area=form.area.data or "", party=form.party.data or "",
                                           status=form.status.data or "serving")
     page = directory.search(db.session, filters, request.args.get("page", 1, type=int))

@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask.cli import with_appcontext
 
 from campaign.extensions import db
+
+if TYPE_CHECKING:
+    from campaign.legislators.records import ImportRefused
 
 
 @click.group("legislators")
@@ -17,10 +21,7 @@ def legislators_group() -> None:
     """The legislator directory: import lists and postcodes, look people up."""
 
 
-def _refused(exc: Exception) -> click.ClickException:
-    from campaign.legislators.records import ImportRefused
-
-    assert isinstance(exc, ImportRefused)
+def _refused(exc: ImportRefused) -> click.ClickException:
     for problem in exc.problems:
         click.echo(f"error: {problem}", err=True)
     return click.ClickException(f"{len(exc.problems)} problem(s) found; nothing was imported")

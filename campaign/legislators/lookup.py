@@ -37,9 +37,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from campaign.legislators.formats.us_congress import district_code
 from campaign.legislators.postcodes import areas_for_postcode
 from campaign.legislators.records import code_slug
-from campaign.legislators.formats.us_congress import district_code
 from campaign.models import Area, Chamber, Legislator
 
 # Chambers are listed in this order, then by name.
@@ -173,7 +173,8 @@ def _match_us(session: Session, match: ChamberMatch, areas: list[Area], place: _
         wanted = next((a for a in in_state if a.code == district_code(state.code, place.district)
                        or _matches(a, place.district)), None)
         if wanted is None:
-            problems.append(f"{match.chamber.name}: {state.name} has no district {place.district!r}")
+            problems.append(f"{match.chamber.name}: {state.name} has no district "
+                            f"{place.district!r}")
     elif len(in_state) == 1:
         wanted = in_state[0]
     if wanted is None:

@@ -62,7 +62,8 @@ def import_postcodes(session: Session, path: Path) -> PostcodeReport:
             elif area is None:
                 problems.add(f"row {number}", f"chamber {chamber!r} has no area {code!r}")
             elif area.country != country:
-                problems.add(f"row {number}", f"area {code!r} is in {area.country}, not {country!r}")
+                problems.add(f"row {number}",
+                             f"area {code!r} is in {area.country}, not {country!r}")
             else:
                 wanted.add((country, postcode, area.id))
     except UnicodeDecodeError as exc:

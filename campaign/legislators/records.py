@@ -124,7 +124,7 @@ def parse_date(value: str) -> date:
 
 
 def code_slug(text: str) -> str:
-    """Upper-case ASCII letters and digits joined by hyphens: "Nord-Orientale" -> "NORD-ORIENTALE"."""
+    """Upper-case ASCII letters and digits joined by hyphens: "Nord-Est" -> "NORD-EST"."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").upper()
 

@@ -8,8 +8,10 @@ from pathlib import Path
 
 from campaign.legislators.records import ImportRefused, RowProblem
 
+Rows = Iterator[tuple[int, dict[str, str]]]
 
-def read_rows(path: Path, required: tuple[str, ...]) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+
+def read_rows(path: Path, required: tuple[str, ...]) -> tuple[list[str], Rows]:
     """The header and (row number, row) pairs; the header is row 1, as in a spreadsheet."""
     handle = path.open(newline="", encoding="utf-8-sig")
     reader = csv.DictReader(handle)
@@ -21,7 +23,7 @@ def read_rows(path: Path, required: tuple[str, ...]) -> tuple[list[str], Iterato
                                         "missing column(s): " + ", ".join(missing))])
     reader.fieldnames = header
 
-    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+    def rows() -> Rows:
         with handle:
             # A data row's number is the line it starts on (quoted cells may span lines).
             start = reader.line_num + 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from campaign.countries import country_name
 from campaign.legislators.formats._csv import read_rows
 from campaign.legislators.languages import (
     BELGIAN_COLLEGE_LANGUAGES,
@@ -23,7 +24,6 @@ from campaign.legislators.records import (
     email_problem,
     parse_date,
 )
-from campaign.countries import country_name
 
 MEP_COLUMNS = ("epid", "country", "first_name", "last_name", "email")
 REGION_COLUMNS = ("country", "region", "mepid")

@@ -71,7 +71,8 @@ def parse(path: Path, chamber_slug: str | None, chamber_name: str | None = None,
             row_problems.append(f"country {values['country']!r} is not an ISO 3166 code")
         if not area_code:
             row_problems.append("area is required")
-        kind = "country" if area_code.upper() == row_country else (values.get("area_kind") or "constituency")
+        kind = ("country" if area_code.upper() == row_country
+                else values.get("area_kind") or "constituency")
         if kind not in AREA_KINDS:
             row_problems.append(f"area_kind {kind!r} is not one of {', '.join(AREA_KINDS)}")
         if problem := email_problem(values.get("email", "")):
@@ -113,18 +114,20 @@ def parse(path: Path, chamber_slug: str | None, chamber_name: str | None = None,
 
     for code, parent_code in parents.items():
         parent = areas.get(parent_code)
-        if parent is None and parent_code.upper() in countries:
-            parent = areas.setdefault(parent_code.upper(), AreaRecord(
-                "country", parent_code.upper(), countries[parent_code.upper()], parent_code.upper()))
+        upper = parent_code.upper()
+        if parent is None and upper in countries:
+            parent = areas.setdefault(upper, AreaRecord("country", upper, countries[upper], upper))
         if parent is None:
             problems.add(path.name, f"parent_area {parent_code!r} of area {code!r} is not an area "
                                     "in the file")
         else:
             areas[code].parent = parent.key
     row_countries = {c for c, _ in records}
-    chamber_country = (country or "").upper() or (row_countries.pop() if len(row_countries) == 1 else "")
+    chamber_country = ((country or "").upper()
+                       or (row_countries.pop() if len(row_countries) == 1 else ""))
     if records and not chamber_country:
-        problems.add(path.name, "rows name several countries; give the chamber's country (--country)")
+        problems.add(path.name, "rows name several countries; give the chamber's country "
+                                "(--country)")
     problems.raise_if_any()
 
     def depth(area: AreaRecord) -> int:

@@ -62,7 +62,8 @@ def parse(path: Path, country: str | None, chamber_slug: str | None = None,
     if not isinstance(data, dict) or not isinstance(data.get("persons"), list):
         raise ImportRefused([RowProblem(path.name, "not a Popolo document (no persons)")])
     if not country or len(country) != 2 or country_name(country.upper()) == country.upper():
-        raise ImportRefused([RowProblem(path.name, "give the legislature's country (--country CC)")])
+        raise ImportRefused([RowProblem(path.name,
+                                        "give the legislature's country (--country CC)")])
     country = country.upper()
     organizations = {o.get("id"): o for o in data.get("organizations") or []}
     legislatures = [o for o in organizations.values() if o.get("classification") == "legislature"]
@@ -101,7 +102,8 @@ def parse(path: Path, country: str | None, chamber_slug: str | None = None,
             problems.add(f"memberships[{index}]", f"area {membership['area_id']!r} is not in areas")
             continue
         previous = current.get(person_id)
-        if previous is None or clean(membership.get("start_date")) > clean(previous.get("start_date")):
+        starts = clean(membership.get("start_date"))
+        if previous is None or starts > clean(previous.get("start_date")):
             current[person_id] = membership
 
     for person_id, membership in current.items():
@@ -129,8 +131,9 @@ def parse(path: Path, country: str | None, chamber_slug: str | None = None,
         area = country_area
         if area_data and clean(area_data.get("name")).casefold() not in NATIONAL_LIST_AREAS:
             area = batch.add_area(AreaRecord(
-                "constituency", clean(area_data["id"]), clean(area_data.get("name")) or clean(area_data["id"]),
-                country, parent=country_area))
+                "constituency", clean(area_data["id"]),
+                clean(area_data.get("name")) or clean(area_data["id"]), country,
+                parent=country_area))
         party = organizations.get(membership.get("on_behalf_of_id")) or {}
         batch.legislators.append(LegislatorRecord(clean(person_id), area, {
             "name": full_name, "given_name": clean(person.get("given_name")),

@@ -59,7 +59,7 @@ def _member(where: str, bioguide: str, chamber_type: str, state: str, district: 
         row_problems.append(f"gender {person['gender']!r} is not M, F or empty")
     for message in row_problems:
         problems.add(where, message)
-    if row_problems:
+    if row_problems or name is None:
         return
     fields = dict(person, gender=GENDERS[person["gender"]], email="", languages=["en"])
     if chamber_type == "sen":
@@ -70,7 +70,8 @@ def _member(where: str, bioguide: str, chamber_type: str, state: str, district: 
         batch = batches["rep"]
         batch.add_area(AreaRecord("state", state, name, "US"))
         code = district_code(state, district)
-        label = f"{name} at large" if code.endswith("-AL") else f"{name} district {code.split('-')[1]}"
+        number = code.split("-")[1]
+        label = f"{name} at large" if number == "AL" else f"{name} district {number}"
         area = batch.add_area(AreaRecord("district", code, label, "US", parent=("state", state)))
         fields["title"] = DELEGATE_TITLES.get(state, "Representative")
     batch.legislators.append(LegislatorRecord(bioguide, area, fields))
@@ -104,7 +105,8 @@ def parse_csv(path: Path) -> list[ChamberBatch]:
             continue
         seen.add(bioguide)
         person = {
-            "name": clean(row["full_name"]) or f"{clean(row['first_name'])} {clean(row['last_name'])}".strip(),
+            "name": clean(row["full_name"])
+                    or f"{clean(row['first_name'])} {clean(row['last_name'])}".strip(),
             "given_name": clean(row["first_name"]), "family_name": clean(row["last_name"]),
             "gender": clean(row.get("gender")).upper(), "party": clean(row.get("party")),
             "phone": clean(row.get("phone")), "postal_address": clean(row.get("address")),
