@@ -241,3 +241,30 @@ def test_cli_import_and_lookup_shared(runner: Any, session: Any) -> None:
         ("Seán KELLY", "sean.kelly@europarl.europa.eu", "en"),
         ("Michael MCNAMARA", "michael.mcnamara@europarl.europa.eu", "en"),
         ("Cynthia NÍ MHURCHÚ", "cynthia.nimhurchu@europarl.europa.eu", "en")]
+
+
+def test_cli_import_small_files(runner: Any, session: Any) -> None:
+    result = runner.invoke(args=["legislators", "import", str(DATA / "meps.csv"), "--format",
+                                 "ep-meps", "--regions", str(DATA / "mep_regions.csv")])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "eu-parliament: 14 new, 0 updated, 0 unchanged, 0 no longer serving\n"
+    # Progress and notes go to stderr: a line every tenth of the way when not on a terminal.
+    assert result.stderr.splitlines()[0] == "importing 14 legislators"
+    assert "  14/14" in result.stderr.splitlines()
+    assert "note: 1 MEP(s) of IT have no regional constituency" in result.stderr
+    result = runner.invoke(args=["legislators", "import", str(DATA / "congress.yaml"), "--format",
+                                 "us-congress"])
+    assert result.stdout.splitlines() == [
+        "us-senate: 4 new, 0 updated, 0 unchanged, 0 no longer serving",
+        "us-house: 4 new, 0 updated, 0 unchanged, 0 no longer serving"]
+    result = runner.invoke(args=["legislators", "import-postcodes", str(DATA / "postcodes.csv")])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "7 postcode row(s) for BE, IE, US: 7 added, 0 removed\n"
+    again = runner.invoke(args=["legislators", "import-postcodes", str(DATA / "postcodes.csv")])
+    assert again.stdout == "7 postcode row(s) for BE, IE, US: 0 added, 0 removed\n"
+    result = runner.invoke(args=["legislators", "lookup", "--country", "BE", "--postcode", "4700"])
+    assert result.stdout == ("European Parliament\tCollège électoral germanophone\tErika SCHMITZ\t"
+                             "erika.schmitz@europarl.europa.eu\tde\n")
+    missing = runner.invoke(args=["legislators", "import", "nowhere.csv", "--format", "csv",
+                                  "--chamber", "x"])
+    assert missing.exit_code == 1 and "error: nowhere.csv: no such file" in missing.stderr

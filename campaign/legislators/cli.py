@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +27,26 @@ def _refused(exc: ImportRefused) -> click.ClickException:
     for problem in exc.problems:
         click.echo(f"error: {problem}", err=True)
     return click.ClickException(f"{len(exc.problems)} problem(s) found; nothing was imported")
+
+
+@contextmanager
+def _progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on a terminal; elsewhere (logs, cron) a line every tenth of the way."""
+    if sys.stderr.isatty():
+        with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+            yield bar.update
+        return
+    click.echo(label, err=True)
+    done = 0
+    every = max(1, total // 10)
+
+    def step(count: int) -> None:
+        nonlocal done
+        done += count
+        if done % every == 0 or done == total:
+            click.echo(f"  {done}/{total}", err=True)
+
+    yield step
 
 
 @legislators_group.command("import")
@@ -59,9 +81,8 @@ def import_command(path: Path, fmt: str, chamber: str | None, chamber_name: str 
         raise _refused(exc) from None
     total = importing.total_members(batches)
     try:
-        with click.progressbar(length=total, label=f"importing {total} legislators",
-                               file=sys.stderr) as bar:
-            reports = importing.apply_batches(db.session, batches, bar.update)
+        with _progress(total, f"importing {total} legislators") as step:
+            reports = importing.apply_batches(db.session, batches, step)
         db.session.commit()
     except Exception:
         db.session.rollback()
