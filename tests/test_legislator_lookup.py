@@ -70,6 +70,9 @@ def test_shared_california_12th(session: Any) -> None:
         ("us-house", ["Lateefah Simon"]),
     ]
     assert not result.ambiguous and not result.problems
+    # Each match also unpacks as a (chamber, legislators) pair.
+    assert [(chamber.slug, len(members)) for chamber, members in result.chambers] == [
+        ("us-senate", 2), ("us-house", 1)]
     simon = result.chambers[1].legislators[0]
     assert (simon.area.code, simon.party, simon.email) == ("CA-12", "Democrat", "")
     assert simon.postal_address == "1023 Longworth House Office Building Washington DC 20515-0512"

@@ -6,6 +6,7 @@
         match.area                         # the Area resolved in that chamber, or None
         match.legislators                  # serving Legislators who represent the place
         match.choices                      # Areas to choose between when the place is ambiguous
+    for chamber, legislators in result.chambers: ...   # a match also unpacks as a pair
     result.choices                         # every chamber's choices, for one select box
     result.problems                        # input that matched nothing, in plain words
 
@@ -24,15 +25,18 @@ How a place is resolved, per chamber:
 - A `postcode` is looked up in the table organizers import; when it lies in two areas of a
   chamber, that chamber offers both as `choices` instead of guessing.
 
-To answer a choice, call `lookup` again with `region=choice.code` (or for US districts
-`state=` and `district=`). `regions_for(session, country)` lists the regions, constituencies
-and states of a country for a select box; `districts_for(session, state)` a US state's districts.
+To answer a choice, call `lookup` again with the same input and `region=choice.code`
+(US states and districts too: "CA", "CA-12"). `regions_for(session, country)` lists the
+regions, constituencies and states of a country for a select box; `districts_for(session,
+state)` a US state's districts.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -60,6 +64,10 @@ class ChamberMatch:
     @property
     def ambiguous(self) -> bool:
         return bool(self.choices)
+
+    def __iter__(self) -> Iterator[Any]:
+        """Unpack as a pair: `for chamber, legislators in result.chambers`."""
+        return iter((self.chamber, self.legislators))
 
 
 @dataclass
