@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from campaign.legislators.formats import ep_meps, plain_csv, popolo, us_congress
 from campaign.legislators.records import (
+    CHAMBER_KINDS,
     MANUAL_PREFIX,
     ChamberBatch,
     ImportRefused,
@@ -58,6 +59,9 @@ def read_file(path: Path, fmt: str, options: ImportOptions) -> list[ChamberBatch
     """Parse and check a file without touching the database."""
     if not path.is_file():
         raise ImportRefused([RowProblem(str(path), "no such file")])
+    if options.chamber_kind and options.chamber_kind not in CHAMBER_KINDS:
+        raise ImportRefused([RowProblem(path.name, "chamber kind must be one of "
+                                                   + ", ".join(CHAMBER_KINDS))])
     try:
         if fmt == "ep-meps":
             return ep_meps.parse(path, options.regions, options.chamber)

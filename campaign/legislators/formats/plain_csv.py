@@ -16,7 +16,6 @@ from campaign.legislators.formats._csv import read_rows
 from campaign.legislators.languages import country_languages
 from campaign.legislators.records import (
     AREA_KINDS,
-    CHAMBER_KINDS,
     AreaRecord,
     ChamberBatch,
     ChamberRecord,
@@ -42,9 +41,6 @@ def parse(path: Path, chamber_slug: str | None, chamber_name: str | None = None,
           chamber_kind: str | None = None, country: str | None = None) -> list[ChamberBatch]:
     if not chamber_slug:
         raise ImportRefused([RowProblem(path.name, "give the chamber (--chamber SLUG)")])
-    if chamber_kind and chamber_kind not in CHAMBER_KINDS:
-        raise ImportRefused([RowProblem(path.name, f"chamber kind must be one of "
-                                                   f"{', '.join(CHAMBER_KINDS)}")])
     header, rows = read_rows(path, REQUIRED)
     problems = Problems()
     countries = country_names()
