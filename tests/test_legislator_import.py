@@ -272,3 +272,18 @@ def test_missing_columns_and_unknown_files_are_refused(session: Any, tmp_path: A
     with pytest.raises(ImportRefused) as refused:
         load(session, broken, "us-congress")
     assert "not valid YAML" in str(refused.value.problems[0])
+
+
+def test_control_characters_and_nul_bytes_are_refused(session: Any, tmp_path: Any) -> None:
+    nul = tmp_path / "nul.csv"
+    nul.write_bytes(b"id,name,country,area\nx1,Ann\x00,FR,FR\nx2,Bob,FR,FR\nx3,\x00,FR,FR\n")
+    with pytest.raises(ImportRefused) as refused:
+        load(session, nul, "csv", chamber="fr-x")
+    assert [str(p) for p in refused.value.problems] == [
+        "nul.csv line 2: contains a NUL byte", "nul.csv line 4: contains a NUL byte"]
+    escape = tmp_path / "escape.csv"
+    escape.write_text("id,name,country,area\nx1,Ann\x1b[31m,FR,FR\n", encoding="utf-8")
+    with pytest.raises(ImportRefused) as refused:
+        load(session, escape, "csv", chamber="fr-x")
+    assert [str(p) for p in refused.value.problems] == ["id x1: name contains control characters"]
+    assert count(session, Legislator) == count(session, Chamber) == 0

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 from flask.cli import with_appcontext
+from sqlalchemy.exc import SQLAlchemyError
 
 from campaign.extensions import db
 
@@ -84,9 +85,10 @@ def import_command(path: Path, fmt: str, chamber: str | None, chamber_name: str 
         with _progress(total, f"importing {total} legislators") as step:
             reports = importing.apply_batches(db.session, batches, step)
         db.session.commit()
-    except Exception:
+    except SQLAlchemyError as exc:
         db.session.rollback()
-        raise
+        raise click.ClickException(f"the database refused the import ({exc.__class__.__name__}: "
+                                   f"{getattr(exc, 'orig', exc)}); nothing was imported") from None
     for report in reports:
         click.echo(str(report))
         for notice in report.notices:

@@ -9,6 +9,7 @@ the file no longer lists as not serving, and never duplicates anyone.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,19 +65,36 @@ def read_file(path: Path, fmt: str, options: ImportOptions) -> list[ChamberBatch
                                                    + ", ".join(CHAMBER_KINDS))])
     try:
         if fmt == "ep-meps":
-            return ep_meps.parse(path, options.regions, options.chamber)
-        if fmt == "us-congress":
-            return us_congress.parse(path)
-        if fmt == "popolo":
-            return popolo.parse(path, options.country, options.chamber,
-                                options.chamber_kind or "national-lower", options.languages)
-        if fmt == "csv":
-            return plain_csv.parse(path, options.chamber, options.chamber_name,
-                                   options.chamber_kind, options.country)
+            batches = ep_meps.parse(path, options.regions, options.chamber)
+        elif fmt == "us-congress":
+            batches = us_congress.parse(path)
+        elif fmt == "popolo":
+            batches = popolo.parse(path, options.country, options.chamber,
+                                   options.chamber_kind or "national-lower", options.languages)
+        elif fmt == "csv":
+            batches = plain_csv.parse(path, options.chamber, options.chamber_name,
+                                      options.chamber_kind, options.country)
+        else:
+            raise ImportRefused([RowProblem(path.name, f"unknown format {fmt!r}; use one of "
+                                                       f"{', '.join(FORMATS)}")])
     except UnicodeDecodeError as exc:
         raise ImportRefused([RowProblem(path.name, f"not UTF-8 text ({exc.reason})")]) from None
-    raise ImportRefused([RowProblem(path.name, f"unknown format {fmt!r}; use one of "
-                                               f"{', '.join(FORMATS)}")])
+    _refuse_control_characters(batches)
+    return batches
+
+
+def _refuse_control_characters(batches: list[ChamberBatch]) -> None:
+    """Control characters (NUL, escape...) in a name or address are damage, not data."""
+    problems = []
+    for batch in batches:
+        for record in batch.legislators:
+            for name, value in record.fields.items():
+                if isinstance(value, str) and any(
+                        unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in value):
+                    problems.append(RowProblem(f"id {record.external_id}",
+                                               f"{name} contains control characters"))
+    if problems:
+        raise ImportRefused(problems)
 
 
 def import_file(session: Session, path: Path, fmt: str, options: ImportOptions | None = None,

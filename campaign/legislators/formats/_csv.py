@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +14,13 @@ Rows = Iterator[tuple[int, dict[str, str]]]
 
 def read_rows(path: Path, required: tuple[str, ...]) -> tuple[list[str], Rows]:
     """The header and (row number, row) pairs; the header is row 1, as in a spreadsheet."""
-    handle = path.open(newline="", encoding="utf-8-sig")
+    text = path.read_text(encoding="utf-8-sig")
+    if "\x00" in text:
+        # NUL bytes mean a binary or mis-encoded file; no database stores them in text.
+        raise ImportRefused([RowProblem(f"{path.name} line {number}", "contains a NUL byte")
+                             for number, line in enumerate(text.split("\n"), start=1)
+                             if "\x00" in line])
+    handle = io.StringIO(text, newline="")
     reader = csv.DictReader(handle)
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in required if c not in header]
