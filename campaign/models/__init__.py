@@ -6,6 +6,7 @@ from campaign.models.letters import LetterCampaign, LetterCampaignState
 from campaign.models.mail import MailState, OutboundEmail
 from campaign.models.organizers import Organizer, OrganizerSession
 from campaign.models.petitions import Petition, PetitionCountryCount, PetitionState
+from campaign.models.postcodes import PostcodeArea
 from campaign.models.signatures import Signatory, Signature, SignatureState
 
 __all__ = [
@@ -15,5 +16,6 @@ __all__ = [
     "MailState", "OutboundEmail",
     "Organizer", "OrganizerSession",
     "Petition", "PetitionCountryCount", "PetitionState",
+    "PostcodeArea",
     "Signatory", "Signature", "SignatureState",
 ]
