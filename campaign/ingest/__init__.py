@@ -1,0 +1,1 @@
+"""Documents in, calls to action out: extraction, signatory lists and grouping of calls."""

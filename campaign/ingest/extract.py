@@ -1,0 +1,684 @@
+"""Extract calls to action (actor, target, demand) from the text of a campaign document.
+
+A rule-based extractor: it splits the text into sentences (repairing sentences glued together
+without a space and keeping bullet items with their lead-in), finds the cue that makes a sentence
+a call ("calls on X to", "urges X to", "X must", "X is called upon to", "calls for ...",
+imperatives), reads the target before the cue's infinitive, and splits the complement into one
+demand per coordinated verb phrase. It needs no model and no network, and runs in linear time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from campaign.ingest.lexicon import (
+    ACTION_VERBS,
+    ADVERBS,
+    AGENT_NOUNS,
+    CAMPAIGN_NAVIGATION_VERBS,
+    DETERMINERS,
+    NAVIGATION_VERBS,
+    NOMINAL_DEMANDS,
+    PREPOSITIONS,
+    STATIVE_VERBS,
+    TARGET_PRONOUNS,
+    TITLE_SMALL_WORDS,
+)
+from campaign.ingest.signatories import find_signatory_list
+
+READERS = "readers"
+
+
+@dataclass(frozen=True)
+class ExtractedCall:
+    """One demand made of one target, with the sentence it was read from."""
+
+    sentence: str  # the sentence (or lead-in + bullet item) it came from, cleaned
+    actor: str | None  # who calls, when stated
+    target: str | None  # who is called upon
+    demand: str  # the action, a short verb phrase
+    start: int  # offsets of the sentence (for a bullet item: of the item) in the original text
+    end: int
+
+
+def extract_calls(text: str) -> list[ExtractedCall]:
+    """Return every call to action in the text, one per demand, in document order."""
+    context = _Context(salutation=_salutation(text))
+    calls: list[ExtractedCall] = []
+    for sentence in split_sentences(text):
+        for call in _calls_in(sentence, context):
+            calls.append(call)
+        context.previous = sentence.text
+    return calls
+
+
+# -- sentences ---------------------------------------------------------------------------------
+
+# One character for one character, so that offsets in the normalised text are offsets in the
+# original: typographic quotes, dashes and odd spaces become their plain forms.
+_PLAIN = str.maketrans(
+    {
+        "\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u202f": " ", "\u200b": " ", "\t": " ",
+        "\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
+        "\u2013": "-", "\u2014": "-", "\u2212": "-", "\ufeff": " ",
+    }
+)
+
+_BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25cf\u00b7\u2023\u2043]|\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])\s+")
+_ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof st no nos art sec gen rep sen gov jr sr vs etc e.g i.e u.s u.k u.n e.u
+    inc ltd co corp dept para arts cf approx fig hon rt""".split()
+)
+# Sentence ends: punctuation, closing quotes or brackets, space, then a capital, digit or quote.
+_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+# Sentences glued without a space: "atrocities.Please", "genocide:Call".
+_GLUED = re.compile(r"(?<=[a-z]{2}[.!?:])(?=[A-Z][a-z])")
+# Words glued without a space or stop: "treatmentsFreeze bank accounts".
+_CAMEL = re.compile(r"(?<=[a-z]{3})(?=[A-Z][a-z]+\b)")
+_SENTENCE_OPENERS = frozenset(
+    """the we our this these they it in please a an for as at on all governments government
+    members citizens people""".split()
+)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of the document: its span, its cleaned text and the lead-in it belongs to."""
+
+    start: int
+    end: int
+    text: str
+    lead_in: str | None = None
+    is_heading: bool = False
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split a document into sentences, keeping bullet items with the line that introduces them."""
+    plain = text.translate(_PLAIN)
+    skip = find_signatory_list(text)
+    lines = _lines(plain)
+    sentences: list[Sentence] = []
+    lead_in: str | None = None
+    for index, (start, end, line) in enumerate(lines):
+        if skip and skip.start <= start < skip.end:
+            continue
+        stripped = line.strip()
+        if not stripped:
+            continue
+        bullet = _BULLET.match(line)
+        if bullet:
+            body_start = start + bullet.end()
+            item_lead = lead_in
+        else:
+            body_start = start + len(line) - len(line.lstrip())
+            item_lead = None
+            lead_in = None
+            if stripped.endswith(":") and _next_is_bullet(lines, index):
+                lead_in = _clean(stripped)
+                continue
+        for piece_start, piece_end in _sentence_spans(plain, body_start, end):
+            cleaned = _clean(plain[piece_start:piece_end])
+            if not cleaned:
+                continue
+            sentences.append(
+                Sentence(piece_start, piece_end, cleaned, item_lead,
+                         is_heading=not bullet and _is_heading(cleaned, line, lines, index))
+            )
+    return sentences
+
+
+def _lines(plain: str) -> list[tuple[int, int, str]]:
+    out = []
+    position = 0
+    for raw in plain.splitlines(keepends=True):
+        line = raw.rstrip("\r\n")
+        out.append((position, position + len(line), line))
+        position += len(raw)
+    return out
+
+
+def _next_is_bullet(lines: list[tuple[int, int, str]], index: int) -> bool:
+    for _, _, line in lines[index + 1:]:
+        if line.strip():
+            return bool(_BULLET.match(line))
+    return False
+
+
+def _sentence_spans(plain: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Yield sentence spans between start and end, splitting at stops and at glued sentences."""
+    segment = plain[start:end]
+    cuts = {0, len(segment)}
+    for match in _BOUNDARY.finditer(segment):
+        if not _ends_with_abbreviation(segment, match.start()):
+            cuts.add(match.end())
+    for match in _GLUED.finditer(segment):
+        if not _ends_with_abbreviation(segment, match.start() - 1):
+            cuts.add(match.start())
+    for match in _CAMEL.finditer(segment):
+        word = re.match(r"[A-Za-z]+", segment[match.start():])
+        if word and (word.group().lower() in ACTION_VERBS or word.group().lower() in _SENTENCE_OPENERS):
+            cuts.add(match.start())
+    ordered = sorted(cuts)
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        piece = segment[a:b]
+        lead = len(piece) - len(piece.lstrip())
+        trail = len(piece.rstrip())
+        if trail > lead:
+            yield start + a + lead, start + a + trail
+
+
+def _ends_with_abbreviation(segment: str, stop: int) -> bool:
+    word = re.search(r"([A-Za-z.]+)$", segment[:stop])
+    if not word:
+        return False
+    token = word.group(1).lower().strip(".")
+    return token in _ABBREVIATIONS or len(token) == 1
+
+
+def _clean(text: str) -> str:
+    text = _BULLET.sub("", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _is_heading(cleaned: str, line: str, lines: list, index: int) -> bool:
+    """Title Case or CAPITALS lines without a full stop are headings, not calls."""
+    if cleaned.endswith((".", "!", "?", '"', ";")):
+        return False
+    words = re.findall(r"[A-Za-z][A-Za-z'-]*", cleaned)
+    if len(words) < 2:
+        return True
+    if cleaned.upper() == cleaned:
+        return True
+    content = [word for word in words if word.lower() not in TITLE_SMALL_WORDS]
+    capitalised = sum(1 for word in content if word[0].isupper())
+    return bool(content) and capitalised / len(content) >= 0.75
+
+
+# -- finding calls in a sentence ---------------------------------------------------------------
+
+@dataclass
+class _Context:
+    salutation: str | None
+    previous: str = ""
+    last_actor: str | None = None
+
+
+@dataclass(frozen=True)
+class _Cue:
+    actor: str | None
+    target: str | None
+    complement: str  # the text that holds the demands, starting at the verb
+    nominal: bool = False  # "calls for the release of ...": demands are noun phrases
+    target_after: str = ""  # text before the cue, searched for "follow suit" antecedents
+
+
+_CALL_ON = re.compile(
+    r"\b(?:call(?:s|ed|ing)?|appeal(?:s|ed|ing)?)\s+(?:up)?on\b\s*|"
+    r"\b(?:urg(?:e|es|ed|ing)|ask(?:s|ed|ing)?|encourag(?:e|es|ed|ing)|implor(?:e|es|ed|ing)|"
+    r"invit(?:e|es|ed|ing)|request(?:s|ed|ing)?|exhort(?:s|ed|ing)?|press(?:es|ed|ing)?|"
+    r"appeal(?:s|ed|ing)?\s+to|direct(?:s|ed|ing)?|instruct(?:s|ed|ing)?)\s+(?!that\b|for\b)",
+    re.IGNORECASE,
+)
+_CALL_THAT = re.compile(
+    r"\b(?:ask(?:s|ed|ing)?|urg(?:e|es|ed|ing)|demand(?:s|ed|ing)?|request(?:s|ed|ing)?|"
+    r"insist(?:s|ed|ing)?|recommend(?:s|ed|ing)?|propos(?:e|es|ed|ing))\s+that\s+",
+    re.IGNORECASE,
+)
+_CALL_FOR = re.compile(r"\b(?:call(?:s|ed|ing)?|appeal(?:s|ed|ing)?|press(?:es|ed|ing)?)\s+for\s+",
+                       re.IGNORECASE)
+_PASSIVE = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|hereby)\s+(?:hereby\s+|also\s+|further\s+|strongly\s+)?"
+    r"(?:called\s+(?:up)?on|urged|requested|asked|invited|encouraged?|directed|instructed|"
+    r"mandated|required|exhorted|implored)\s+to\s+",
+    re.IGNORECASE,
+)
+_MODAL = re.compile(
+    r"\b(?:must|should|ought\s+to|needs?\s+to|has\s+to|have\s+to)\s+(?:also\s+|now\s+|still\s+)?",
+    re.IGNORECASE,
+)
+_RELATIVE_MODAL = re.compile(r",\s+who\s+(?:must|should)\s+", re.IGNORECASE)
+_ATTRIBUTION = re.compile(
+    r"[,.!?]?\s*\"\s*,?\s*(?:said|says|added|adds|stated|states|explained|told|noted|urged|"
+    r"concluded|continued)\b(?P<speaker>[^\"]*)$",
+    re.IGNORECASE,
+)
+_SPEAKER_FIRST = re.compile(r"^(?P<speaker>[^\"]{3,80}?)\s+(?:said|says|added|stated)\s*[:,]\s*\"",
+                            re.IGNORECASE)
+_INTRO = re.compile(
+    r"^(?:(?:however|finally|moreover|furthermore|therefore|thus|similarly|also|additionally|"
+    r"first|second|third|lastly|today|now|meanwhile|nevertheless|instead|above all|in addition|"
+    r"in particular|in this regard|in response[^,]*|in [^,]{0,40}|on [^,]{0,40}|at [^,]{0,40}|"
+    r"with [^,]{0,60}|for [^,]{0,40}|after [^,]{0,40}|since [^,]{0,40}|as [^,]{0,40}|"
+    r"mr\.? president|madam president|mr\.? chair|madam chair|dear [^,]{0,40}|section \d+\.?)"
+    r",?\s+)+",
+    re.IGNORECASE,
+)
+_PRONOUN_ACTORS = frozenset({"we", "they", "it", "he", "she", "i"})
+
+
+def _calls_in(sentence: Sentence, context: _Context) -> list[ExtractedCall]:
+    if sentence.is_heading and not sentence.lead_in:
+        return []
+    text = sentence.text
+    if sentence.lead_in:
+        text = _join_lead_in(sentence.lead_in, text)
+    body, speaker = _strip_attribution(text)
+    cue = _find_cue(body, sentence, context)
+    if cue is None:
+        return []
+    actor = speaker or cue.actor
+    if actor and actor.lower() not in _PRONOUN_ACTORS:
+        context.last_actor = actor
+    elif actor and actor.lower() in {"they", "it", "he", "she"} and context.last_actor:
+        actor = context.last_actor
+    calls = []
+    for target, demand in _demands(cue, context):
+        target = _resolve_target(target, context)
+        calls.append(ExtractedCall(text, actor, target, demand, sentence.start, sentence.end))
+    return calls
+
+
+def _join_lead_in(lead_in: str, item: str) -> str:
+    lead = lead_in.rstrip(": ").rstrip()
+    item = item.rstrip(";,")
+    if re.search(r"\bto$", lead, re.IGNORECASE) and item.lower().startswith("to "):
+        item = item[3:]
+    return f"{lead}: {item}"
+
+
+def _strip_attribution(text: str) -> tuple[str, str | None]:
+    """Split '"...," said X.' into the quoted words and the speaker X."""
+    match = _ATTRIBUTION.search(text)
+    if match and text.count('"') >= 1:
+        speaker = match.group("speaker").strip(" .,")
+        body = text[: match.start()].strip().lstrip('"').strip()
+        return body + ".", (speaker or None)
+    match = _SPEAKER_FIRST.match(text)
+    if match:
+        return text[match.end():].strip().rstrip('"'), match.group("speaker").strip()
+    return text.strip('"').strip(), None
+
+
+def _find_cue(body: str, sentence: Sentence, context: _Context) -> _Cue | None:
+    lead = sentence.lead_in
+    if lead:
+        to_target = re.match(r"^(?:to|for)\s+(?P<target>[^:]+):\s*(?P<item>.*)$", body, re.IGNORECASE)
+        if to_target:
+            item = to_target.group("item")
+            if _starts_with_verb(item):
+                return _Cue(None, to_target.group("target").strip(), item)
+        body = body.replace(": ", " ", 1)
+    for finder in (_cue_call_on, _cue_call_that, _cue_passive, _cue_call_for, _cue_modal,
+                   _cue_relative_modal, _cue_imperative):
+        cue = finder(body)
+        if cue is not None:
+            return cue
+    return None
+
+
+def _cue_call_on(body: str) -> _Cue | None:
+    for match in _CALL_ON.finditer(body):
+        if _preceded_by_determiner(body, match.start()):
+            continue
+        rest = body[match.end():]
+        split = _infinitive(rest)
+        if split is None:
+            continue
+        target, complement = split
+        if not target or len(target.split()) > 16:
+            continue
+        if target.lower() in {"us", "me"} and not body[: match.start()].strip():
+            continue
+        return _Cue(_subject(body[: match.start()]), target, complement,
+                    target_after=body[: match.start()])
+    return None
+
+
+def _cue_call_that(body: str) -> _Cue | None:
+    match = _CALL_THAT.search(body)
+    if not match:
+        return None
+    rest = body[match.end():]
+    words = rest.split()
+    for index, word in enumerate(words[:14]):
+        bare = _bare(word)
+        if index and (bare in ACTION_VERBS or bare in ADVERBS) and not _is_determiner_like(words[index - 1]):
+            target = " ".join(words[:index])
+            if _bare(words[index - 1]) in PREPOSITIONS:
+                continue
+            return _Cue(_subject(body[: match.start()]), target, " ".join(words[index:]))
+    return None
+
+
+def _cue_passive(body: str) -> _Cue | None:
+    match = _PASSIVE.search(body)
+    if not match:
+        return None
+    before = body[: match.start()]
+    before = re.sub(r"\s+(?:should|must|shall|will|to)$", "", before.strip(), flags=re.IGNORECASE)
+    target = _subject(before)
+    if not target:
+        return None
+    return _Cue(None, target, body[match.end():])
+
+
+def _cue_call_for(body: str) -> _Cue | None:
+    for match in _CALL_FOR.finditer(body):
+        if _preceded_by_determiner(body, match.start()):
+            continue
+        rest = body[match.end():]
+        split = _infinitive(rest)
+        actor = _subject(body[: match.start()])
+        if split is not None and _looks_like_agent(split[0]):
+            return _Cue(actor, split[0], split[1])
+        return _Cue(actor, None, rest, nominal=True)
+    return None
+
+
+def _cue_modal(body: str) -> _Cue | None:
+    for match in _MODAL.finditer(body):
+        rest = body[match.end():]
+        first = _bare(rest.split()[0]) if rest.split() else ""
+        if first == "be":
+            passive = re.match(r"be\s+(?:encouraged?|urged|called\s+upon|asked|invited)\s+to\s+", rest,
+                               re.IGNORECASE)
+            if not passive:
+                continue
+            rest = rest[passive.end():]
+        elif first in STATIVE_VERBS or not _starts_with_verb(rest):
+            continue
+        before = body[: match.start()]
+        clause = re.split(r"\b(?:that|but|because|while|if|when|whereas|although)\s+|[;:\"]\s*|,\s+and\s+",
+                          before, flags=re.IGNORECASE)[-1]
+        target = _subject(clause)
+        if not target or not _looks_like_agent(target):
+            continue
+        return _Cue(None, target, rest)
+    return None
+
+
+def _cue_relative_modal(body: str) -> _Cue | None:
+    match = _RELATIVE_MODAL.search(body)
+    if not match or not _starts_with_verb(body[match.end():]):
+        return None
+    words = body[: match.start()].split()[-8:]
+    start = 0
+    for index, word in enumerate(words):
+        if _bare(word) in DETERMINERS:
+            start = index
+            break
+    target = " ".join(words[start:])
+    return _Cue(_subject(body[: match.start()]), target, body[match.end():])
+
+
+def _cue_imperative(body: str) -> _Cue | None:
+    text = re.sub(r"^(?:please|also|and|so|now|then|finally|together,?)\s+", "", body.strip(),
+                  flags=re.IGNORECASE)
+    words = text.split()
+    if len(words) < 3 or "|" in text or text.endswith("?"):
+        return None
+    first = _bare(words[0])
+    if first not in ACTION_VERBS or not words[0][0].isupper() and body[:1].isupper():
+        return None
+    if first in NAVIGATION_VERBS:
+        if first not in CAMPAIGN_NAVIGATION_VERBS or len(words) < 4:
+            return None
+        if _bare(words[1]) in {"this", "now", "up", "us", "our", "here", "in", "online"}:
+            return None
+    if any(_bare(word) in {"is", "are", "was", "were", "has", "had", "will", "would", "can"}
+           for word in words[1:5]):
+        return None
+    call_on = re.match(r"call\s+(?:up)?on\s+", text, re.IGNORECASE)
+    if call_on:
+        split = _infinitive(text[call_on.end():])
+        if split:
+            return _Cue(None, split[0], split[1])
+    return _Cue(None, READERS, text)
+
+
+# -- pieces of a cue ---------------------------------------------------------------------------
+
+def _infinitive(rest: str) -> tuple[str, str] | None:
+    """Split 'the Council to adopt ...' into the target and the complement after 'to'."""
+    for match in re.finditer(r"\s+to\s+", rest):
+        after = rest[match.end():]
+        if _starts_with_verb(after, after_to=True):
+            return rest[: match.start()].strip(" ,"), after
+    return None
+
+
+def _starts_with_verb(text: str, after_to: bool = False) -> bool:
+    for word in text.split()[:4]:
+        bare = _bare(word)
+        if bare in ADVERBS:
+            continue
+        if bare in ACTION_VERBS:
+            return True
+        if after_to:
+            return (word[:1].islower() and bare.isalpha() and bare not in DETERMINERS
+                    and bare not in PREPOSITIONS and not bare.endswith("ing")
+                    and bare not in {"be", "have", "date", "what", "which", "whom", "those"})
+        return False
+    return False
+
+
+def _bare(word: str) -> str:
+    return re.sub(r"[^a-z'-]", "", word.lower()).strip("'-")
+
+
+def _is_determiner_like(word: str) -> bool:
+    return _bare(word) in DETERMINERS
+
+
+def _preceded_by_determiner(body: str, position: int) -> bool:
+    previous = body[:position].split()[-1:] or [""]
+    return _bare(previous[0]) in DETERMINERS or _bare(previous[0]) in {"'s", "s"}
+
+
+def _subject(before: str) -> str | None:
+    """The noun phrase just before a cue: leading adverbials and quotes removed."""
+    text = before.strip().strip('"').strip()
+    text = _INTRO.sub("", text)
+    text = re.sub(r"\s+(?:also|further|again|today|therefore|now|strongly|repeatedly|once again|"
+                  r"urgently|is|are|was|were|has|have|had|will|would|hereby|jointly|"
+                  r"(?:is|are|was|were|has been|have been)\s+\w+ing)$", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"\s+(?:also|further|again|today|therefore|now|strongly|is|are|has|have|will)$",
+                  "", text, flags=re.IGNORECASE)
+    text = text.strip(" ,")
+    return text or None
+
+
+def _looks_like_agent(target: str) -> bool:
+    words = re.findall(r"[A-Za-z][A-Za-z'-]*", target)
+    if not words:
+        return False
+    lower = [word.lower().removesuffix("'s") for word in words]
+    if len(words) == 1 and lower[0] in TARGET_PRONOUNS:
+        return True
+    if AGENT_NOUNS & set(lower):
+        return True
+    content = [word for word in words if word.lower() not in TITLE_SMALL_WORDS
+               and word.lower() not in DETERMINERS]
+    # A proper name: every content word capitalised ("Northern Mutual", "ASEAN", "Europe").
+    return bool(content) and all(word[0].isupper() for word in content) and lower[0] not in {
+        "this", "these", "that", "those", "it", "there", "we", "i"}
+
+
+# -- demands -----------------------------------------------------------------------------------
+
+_TAIL = re.compile(r"(?:,\s+(?:which|who)\s+(?:has|have|had|is|are|was|were)\b.*|[\s.;:!\"']+)$",
+                   re.IGNORECASE)
+_ANAPHORIC = re.compile(
+    r"^(?:follow\s+suit|do\s+(?:the\s+same|likewise|so)|follow\s+(?:their|this|that|the(?:ir)?)\s+"
+    r"(?:example|lead)|take\s+the\s+same\s+(?:step|steps|action|measures?))$",
+    re.IGNORECASE,
+)
+_ANTECEDENT = re.compile(
+    r"\b(?:decision|decisions|move|moves|step|steps|initiative|commitment|pledge|plan|example)\b"
+    r"[^.;]*?\bto\s+(?P<action>[^;]+?)(?=,\s+and\s+(?:calls?|urges?|asks?)\b|[.;]|$)",
+    re.IGNORECASE,
+)
+_MULTI_TARGET = re.compile(r",?\s+and\s+(?:also\s+)?(?:up)?on\s+(?P<target>.{3,120}?)\s+to\s+", re.IGNORECASE)
+
+
+def _demands(cue: _Cue, context: _Context) -> list[tuple[str | None, str]]:
+    complement = cue.complement
+    parts: list[tuple[str | None, str]] = []
+    # "calls on A to do X, and on B to do Y": one target each.
+    pieces = [(cue.target, complement)]
+    for match in _MULTI_TARGET.finditer(complement):
+        after = complement[match.end():]
+        if _starts_with_verb(after, after_to=True):
+            pieces = [(cue.target, complement[: match.start()]), (match.group("target"), after)]
+            break
+    for target, text in pieces:
+        if cue.nominal:
+            demands = _nominal_demands(text)
+        else:
+            demands = _split_demands(text)
+        for demand in demands:
+            demand = _resolve_anaphoric(demand, cue, context)
+            if demand:
+                parts.append((target, demand))
+    return parts
+
+
+def _split_demands(text: str) -> list[str]:
+    """Split a complement into coordinated verb phrases: 'A, B, and to C' gives A, B, C."""
+    text = _TAIL.sub("", text.strip())
+    text = re.sub(r"\s*\([^)]*\)|\s*\[[^\]]*\]", "", text)
+    chunks = re.split(r"\s*;\s*(?:and\s+)?", text)
+    demands: list[str] = []
+    for chunk in chunks:
+        demands.extend(_split_coordination(chunk))
+    return [d for d in (_tidy(demand) for demand in demands) if d]
+
+
+_SPLIT_POINT = re.compile(r",\s+and\s+(?:to\s+)?|,\s+(?:to\s+)?|\s+and\s+(?:to\s+)?|\s+and\s+that\s+")
+_PRONOUN_MODAL = re.compile(r"^(?:it|they|he|she|you|we)\s+(?:must|should|will|shall)\s+(?:also\s+)?",
+                            re.IGNORECASE)
+
+
+def _split_coordination(text: str) -> list[str]:
+    pieces: list[str] = []
+    current_start = 0
+    depth_text = text
+    for match in _SPLIT_POINT.finditer(depth_text):
+        if match.start() < current_start:
+            continue
+        after = text[match.end():]
+        after = _PRONOUN_MODAL.sub("", after)
+        after = re.sub(r"^(?:that\s+)?(?:you|they)\s+", "", after, flags=re.IGNORECASE) \
+            if "that" in match.group() else after
+        if not _opens_new_demand(after, match.group()):
+            continue
+        left = text[current_start: match.start()]
+        if _is_bare_verb(left):
+            continue
+        if _shares_trailing_modifier(left, after) and "," not in match.group():
+            continue
+        pieces.append(left)
+        current_start = match.start() + (len(text[match.start():]) - len(after))
+    pieces.append(text[current_start:])
+    return pieces
+
+
+def _opens_new_demand(after: str, separator: str) -> bool:
+    after = _PRONOUN_MODAL.sub("", after)
+    words = after.split()
+    if len(words) < 2:
+        return False
+    index = 0
+    while index < len(words) - 1 and _bare(words[index]) in ADVERBS:
+        index += 1
+    verb = _bare(words[index])
+    if verb not in ACTION_VERBS or words[index][:1].isupper():
+        return False
+    following = _bare(words[index + 1]) if index + 1 < len(words) else ""
+    # A verb with nothing after it is more likely a noun in a list ("food and shelter").
+    return bool(following) and following not in {"and", "or"}
+
+
+def _is_bare_verb(left: str) -> bool:
+    """'monitor and stop X': a lone verb shares the object of the next one."""
+    words = [w for w in left.split() if _bare(w) not in ADVERBS]
+    return len(words) <= 1
+
+
+def _shares_trailing_modifier(left: str, after: str) -> bool:
+    """'adopt sanctions and freeze assets, if deemed useful, against X': one demand, not two."""
+    if len(left.split()) > 3:
+        return False
+    return bool(re.match(r"^\S+(?:\s+\S+){0,2},\s+[^,]+,\s+(?:against|on|for|to|in|from|with)\b", after))
+
+
+def _tidy(demand: str) -> str:
+    demand = _PRONOUN_MODAL.sub("", demand.strip())
+    demand = re.sub(r"^(?:and\s+|to\s+|that\s+)+", "", demand, flags=re.IGNORECASE)
+    demand = _TAIL.sub("", demand)
+    demand = re.sub(r"\s+", " ", demand).strip(" ,;:-\"'")
+    if not demand:
+        return ""
+    return demand[0].lower() + demand[1:] if not demand[:2].isupper() else demand
+
+
+def _nominal_demands(text: str) -> list[str]:
+    """'the immediate release of X and an end to Y' gives 'immediately release X', 'end Y'."""
+    text = _TAIL.sub("", text.strip())
+    chunks = re.split(r",?\s+and\s+for\s+|;\s*", text)
+    out = []
+    for chunk in chunks:
+        out.append(_nominal_to_verb(chunk.strip()))
+    return [d for d in (_tidy(chunk) for chunk in out) if d]
+
+
+_NOMINAL = re.compile(
+    r"^(?:(?:the|an?|its|their)\s+)?(?P<adjectives>(?:[a-z]+\s+){0,2}?)(?P<noun>[a-z]+)\s+"
+    r"(?P<prep>of|into|to|on|in|for|against)\s+(?P<object>.+)$",
+    re.IGNORECASE,
+)
+
+
+def _nominal_to_verb(chunk: str) -> str:
+    match = _NOMINAL.match(chunk)
+    if not match or match.group("noun").lower() not in NOMINAL_DEMANDS:
+        return chunk
+    verb = NOMINAL_DEMANDS[match.group("noun").lower()]
+    adverbs = [
+        word + ("ly" if not word.endswith("l") else "ly")
+        for word in match.group("adjectives").split()
+    ]
+    adverbs = [re.sub(r"lely$", "ly", re.sub(r"ically$", "ically", word)) for word in adverbs]
+    obj = match.group("object")
+    if match.group("prep").lower() not in {"of", "to", "into"}:
+        obj = f"{match.group('prep')} {obj}"
+    return " ".join([*adverbs, verb, obj])
+
+
+def _resolve_anaphoric(demand: str, cue: _Cue, context: _Context) -> str:
+    """'calls on others to follow suit': read the action they are to follow."""
+    if not _ANAPHORIC.match(demand):
+        return demand
+    for source in (cue.target_after, context.previous):
+        match = _ANTECEDENT.search(source or "")
+        if match:
+            return _tidy(match.group("action"))
+    return demand
+
+
+def _resolve_target(target: str | None, context: _Context) -> str | None:
+    if target is None:
+        return None
+    target = target.strip(" ,\"'")
+    target = re.sub(r"^(?:to|for|on|upon)\s+", "", target, flags=re.IGNORECASE)
+    if target.lower() == "you" and context.salutation:
+        return context.salutation
+    return target or None
+
+
+def _salutation(text: str) -> str | None:
+    match = re.search(r"^\s*Dear\s+([^,\n:]{2,60})[,:]?\s*$", text, re.MULTILINE)
+    return match.group(1).strip() if match else None
