@@ -102,6 +102,7 @@ def split_sentences(text: str) -> list[Sentence]:
     lines = _lines(plain)
     sentences: list[Sentence] = []
     lead_in: str | None = None
+    first_line = next((index for index, line in enumerate(lines) if line[2].strip()), -1)
     for index, (start, end, line) in enumerate(lines):
         if skip and skip.start <= start < skip.end:
             continue
@@ -125,7 +126,7 @@ def split_sentences(text: str) -> list[Sentence]:
                 continue
             sentences.append(
                 Sentence(piece_start, piece_end, cleaned, item_lead,
-                         is_heading=not bullet and _is_heading(cleaned, line, lines, index))
+                         is_heading=not bullet and _is_heading(cleaned, index == first_line))
             )
     return sentences
 
@@ -183,10 +184,12 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _is_heading(cleaned: str, line: str, lines: list, index: int) -> bool:
-    """Title Case or CAPITALS lines without a full stop are headings, not calls."""
+def _is_heading(cleaned: str, is_first_line: bool) -> bool:
+    """The title, and Title Case or CAPITALS lines without a full stop, are headings, not calls."""
     if cleaned.endswith((".", "!", "?", '"', ";")):
         return False
+    if is_first_line:
+        return True
     words = re.findall(r"[A-Za-z][A-Za-z'-]*", cleaned)
     if len(words) < 2:
         return True
@@ -311,19 +314,28 @@ def _find_cue(body: str, sentence: Sentence, context: _Context) -> _Cue | None:
             if _starts_with_verb(item):
                 return _Cue(None, to_target.group("target").strip(), item)
         body = body.replace(": ", " ", 1)
-    for finder in (_cue_call_on, _cue_call_that, _cue_passive, _cue_call_for, _cue_modal,
-                   _cue_relative_modal, _cue_imperative):
+    explicit = [found for found in (_cue_call_on(body), _cue_call_that(body), _cue_passive(body),
+                                    _cue_call_for(body)) if found is not None]
+    if explicit:
+        return min(explicit, key=lambda found: found[0])[1]
+    for finder in (_cue_modal, _cue_relative_modal, _cue_imperative):
         cue = finder(body)
         if cue is not None:
             return cue
     return None
 
 
-def _cue_call_on(body: str) -> _Cue | None:
+def _cue_call_on(body: str) -> tuple[int, _Cue] | None:
     for match in _CALL_ON.finditer(body):
         if _preceded_by_determiner(body, match.start()):
             continue
+        before = body[: match.start()].strip()
+        imperative = not before or before.lower() in {"please", "also", "and"}
+        if imperative and not re.match(r"(?:call|appeal)", match.group(), re.IGNORECASE):
+            return None  # "Ask your MP to ...": an action for the reader, read as an imperative
         rest = body[match.end():]
+        if re.match(r"to\s", rest, re.IGNORECASE):
+            continue  # "is called upon to", "be encouraged to": the passive cue reads these
         split = _infinitive(rest)
         if split is None:
             continue
@@ -332,12 +344,12 @@ def _cue_call_on(body: str) -> _Cue | None:
             continue
         if target.lower() in {"us", "me"} and not body[: match.start()].strip():
             continue
-        return _Cue(_subject(body[: match.start()]), target, complement,
-                    target_after=body[: match.start()])
+        return match.start(), _Cue(_subject(body[: match.start()]), target, complement,
+                                   target_after=body[: match.start()])
     return None
 
 
-def _cue_call_that(body: str) -> _Cue | None:
+def _cue_call_that(body: str) -> tuple[int, _Cue] | None:
     match = _CALL_THAT.search(body)
     if not match:
         return None
@@ -349,11 +361,12 @@ def _cue_call_that(body: str) -> _Cue | None:
             target = " ".join(words[:index])
             if _bare(words[index - 1]) in PREPOSITIONS:
                 continue
-            return _Cue(_subject(body[: match.start()]), target, " ".join(words[index:]))
+            return match.start(), _Cue(_subject(body[: match.start()]), target,
+                                       " ".join(words[index:]))
     return None
 
 
-def _cue_passive(body: str) -> _Cue | None:
+def _cue_passive(body: str) -> tuple[int, _Cue] | None:
     match = _PASSIVE.search(body)
     if not match:
         return None
@@ -362,10 +375,10 @@ def _cue_passive(body: str) -> _Cue | None:
     target = _subject(before)
     if not target:
         return None
-    return _Cue(None, target, body[match.end():])
+    return match.start(), _Cue(None, target, body[match.end():])
 
 
-def _cue_call_for(body: str) -> _Cue | None:
+def _cue_call_for(body: str) -> tuple[int, _Cue] | None:
     for match in _CALL_FOR.finditer(body):
         if _preceded_by_determiner(body, match.start()):
             continue
@@ -373,8 +386,8 @@ def _cue_call_for(body: str) -> _Cue | None:
         split = _infinitive(rest)
         actor = _subject(body[: match.start()])
         if split is not None and _looks_like_agent(split[0]):
-            return _Cue(actor, split[0], split[1])
-        return _Cue(actor, None, rest, nominal=True)
+            return match.start(), _Cue(actor, split[0], split[1])
+        return match.start(), _Cue(actor, None, rest, nominal=True)
     return None
 
 
@@ -418,11 +431,13 @@ def _cue_imperative(body: str) -> _Cue | None:
     text = re.sub(r"^(?:please|also|and|so|now|then|finally|together,?)\s+", "", body.strip(),
                   flags=re.IGNORECASE)
     words = text.split()
-    if len(words) < 3 or "|" in text or text.endswith("?"):
+    if len(words) < 3 or re.search(r"[|\u00b7\u2022]", text) or text.endswith("?"):
         return None
     first = _bare(words[0])
-    if first not in ACTION_VERBS or not words[0][0].isupper() and body[:1].isupper():
+    if first not in ACTION_VERBS or not body.lstrip('"')[:1].isupper():
         return None
+    if not text.rstrip('"').endswith((".", "!", ";")) and (len(words) < 6 or first in NAVIGATION_VERBS):
+        return None  # short unpunctuated lines are menus and buttons ("Report a policy violation")
     if first in NAVIGATION_VERBS:
         if first not in CAMPAIGN_NAVIGATION_VERBS or len(words) < 4:
             return None
@@ -463,6 +478,17 @@ def _starts_with_verb(text: str, after_to: bool = False) -> bool:
                     and bare not in {"be", "have", "date", "what", "which", "whom", "those"})
         return False
     return False
+
+
+def _is_adverb(word: str) -> bool:
+    bare = _bare(word)
+    if bare in ADVERBS:
+        return True
+    return (bare.endswith("ly") and len(bare) > 5 and bare not in ACTION_VERBS
+            and bare not in _NOT_ADVERBS)
+
+
+_NOT_ADVERBS = frozenset({"family", "assembly", "monopoly", "italy", "supply", "reply", "rely", "ally"})
 
 
 def _bare(word: str) -> str:
@@ -557,7 +583,7 @@ def _split_demands(text: str) -> list[str]:
     return [d for d in (_tidy(demand) for demand in demands) if d]
 
 
-_SPLIT_POINT = re.compile(r",\s+and\s+(?:to\s+)?|,\s+(?:to\s+)?|\s+and\s+(?:to\s+)?|\s+and\s+that\s+")
+_SPLIT_POINT = re.compile(r",?\s+and\s+that\s+|,\s+and\s+(?:to\s+)?|,\s+(?:to\s+)?|\s+and\s+(?:to\s+)?")
 _PRONOUN_MODAL = re.compile(r"^(?:it|they|he|she|you|we)\s+(?:must|should|will|shall)\s+(?:also\s+)?",
                             re.IGNORECASE)
 
@@ -576,7 +602,7 @@ def _split_coordination(text: str) -> list[str]:
         if not _opens_new_demand(after, match.group()):
             continue
         left = text[current_start: match.start()]
-        if _is_bare_verb(left):
+        if _is_bare_verb(left) or _ends_with_adverb(left):
             continue
         if _shares_trailing_modifier(left, after) and "," not in match.group():
             continue
@@ -592,7 +618,7 @@ def _opens_new_demand(after: str, separator: str) -> bool:
     if len(words) < 2:
         return False
     index = 0
-    while index < len(words) - 1 and _bare(words[index]) in ADVERBS:
+    while index < len(words) - 1 and (_is_adverb(words[index]) or (words[index] == "and" and index)):
         index += 1
     verb = _bare(words[index])
     if verb not in ACTION_VERBS or words[index][:1].isupper():
@@ -600,6 +626,12 @@ def _opens_new_demand(after: str, separator: str) -> bool:
     following = _bare(words[index + 1]) if index + 1 < len(words) else ""
     # A verb with nothing after it is more likely a noun in a list ("food and shelter").
     return bool(following) and following not in {"and", "or"}
+
+
+def _ends_with_adverb(left: str) -> bool:
+    """'immediately and unconditionally release': the 'and' joins adverbs, not demands."""
+    words = left.split()
+    return bool(words) and _is_adverb(words[-1])
 
 
 def _is_bare_verb(left: str) -> bool:
@@ -642,9 +674,15 @@ _NOMINAL = re.compile(
 )
 
 
+_IMPOSED = re.compile(r"^(?:\S+\s+){0,3}?(?:sanctions|embargo|embargoes|moratorium|tariffs)\b", re.IGNORECASE)
+
+
 def _nominal_to_verb(chunk: str) -> str:
     match = _NOMINAL.match(chunk)
     if not match or match.group("noun").lower() not in NOMINAL_DEMANDS:
+        # "calls for targeted sanctions against X": sanctions are imposed.
+        if _IMPOSED.match(chunk) and not _starts_with_verb(chunk):
+            return "impose " + re.sub(r"^(?:an?|the)\s+", "", chunk, flags=re.IGNORECASE)
         return chunk
     verb = NOMINAL_DEMANDS[match.group("noun").lower()]
     adverbs = [

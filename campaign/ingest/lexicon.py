@@ -18,7 +18,7 @@ ACTION_VERBS = frozenset(
     deny deploy designate destroy develop disclose discontinue disengage dismantle dismiss divest
     document donate drop ease educate eliminate embargo empower enable enact encourage end endorse
     enforce engage enhance ensure enter establish evacuate examine exclude exempt expand expedite
-    expel exert extend facilitate finance fix follow forbid freeze fulfil fulfill fund gather give
+    expel exert extend facilitate finance fix follow forbid go freeze fulfil fulfill fund gather give
     grant guarantee halt handle help hold honour honor host identify impose implement improve
     include incorporate increase inform initiate insist install institute integrate introduce
     invest investigate invite invoke involve issue join keep label launch lead legislate lend let
@@ -57,7 +57,7 @@ STATIVE_VERBS = frozenset(
 ADVERBS = frozenset(
     """also immediately urgently fully publicly unconditionally swiftly promptly further then not
     never independently effectively strongly actively seriously finally jointly formally officially
-    clearly directly quickly properly genuinely meaningfully permanently always continue
+    clearly directly quickly properly genuinely meaningfully permanently always
     thoroughly transparently openly collectively rapidly urgently again likewise similarly
     explicitly firmly expeditiously""".split()
 )
