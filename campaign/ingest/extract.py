@@ -93,6 +93,7 @@ class Sentence:
     text: str
     lead_in: str | None = None
     is_heading: bool = False
+    is_item: bool = False
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -126,7 +127,8 @@ def split_sentences(text: str) -> list[Sentence]:
                 continue
             sentences.append(
                 Sentence(piece_start, piece_end, cleaned, item_lead,
-                         is_heading=not bullet and _is_heading(cleaned, index == first_line))
+                         is_heading=not bullet and _is_heading(cleaned, index == first_line),
+                         is_item=bool(bullet))
             )
     return sentences
 
@@ -260,6 +262,10 @@ _INTRO = re.compile(
     re.IGNORECASE,
 )
 _PRONOUN_ACTORS = frozenset({"we", "they", "it", "he", "she", "i"})
+# Base forms that open a reader's action when they start a sentence ("Ask your MP to ...");
+# "Urges the government to ..." (a resolution's paragraph) is a call made by the author.
+_IMPERATIVE_CUES = frozenset({"ask", "urge", "encourage", "press", "invite", "request", "implore",
+                              "exhort", "direct", "instruct", "tell", "appeal"})
 
 
 def _calls_in(sentence: Sentence, context: _Context) -> list[ExtractedCall]:
@@ -268,8 +274,11 @@ def _calls_in(sentence: Sentence, context: _Context) -> list[ExtractedCall]:
     text = sentence.text
     if sentence.lead_in:
         text = _join_lead_in(sentence.lead_in, text)
-    body, speaker = _strip_attribution(text)
-    cue = _find_cue(body, sentence, context)
+    # A lead-in that asks nothing ("What you can do:") leaves each item to stand on its own.
+    asks = sentence.lead_in is not None and bool(_LEAD_IN_CUE.search(sentence.lead_in))
+    body, speaker = _strip_attribution(text if asks or not sentence.lead_in else sentence.text)
+    cue = _find_cue(body, sentence if asks else Sentence(sentence.start, sentence.end, body,
+                                                         is_item=sentence.is_item), context)
     if cue is None:
         return []
     actor = speaker or cue.actor
@@ -282,6 +291,14 @@ def _calls_in(sentence: Sentence, context: _Context) -> list[ExtractedCall]:
         target = _resolve_target(target, context)
         calls.append(ExtractedCall(text, actor, target, demand, sentence.start, sentence.end))
     return calls
+
+
+_LEAD_IN_CUE = re.compile(
+    r"\b(?:call(?:s|ed|ing)?|appeal(?:s|ed|ing)?|urg(?:e|es|ed|ing)|ask(?:s|ed|ing)?|"
+    r"demand(?:s|ed|ing)?|request(?:s|ed|ing)?|encourag(?:e|es|ed|ing)|invit(?:e|es|ed|ing)|"
+    r"recommend(?:s|ed|ing)?|must|should|ought|need(?:s)?\s+to|expect(?:s|ed)?)\b|^(?:to|for)\s+\S",
+    re.IGNORECASE,
+)
 
 
 def _join_lead_in(lead_in: str, item: str) -> str:
@@ -315,14 +332,16 @@ def _find_cue(body: str, sentence: Sentence, context: _Context) -> _Cue | None:
                 return _Cue(None, to_target.group("target").strip(), item)
         body = body.replace(": ", " ", 1)
     explicit = [found for found in (_cue_call_on(body), _cue_call_that(body), _cue_passive(body),
-                                    _cue_call_for(body)) if found is not None]
+                                    _cue_call_for(body), _cue_want(body)) if found is not None]
     if explicit:
         return min(explicit, key=lambda found: found[0])[1]
-    for finder in (_cue_modal, _cue_relative_modal, _cue_imperative):
+    if body.rstrip('"').endswith("?"):
+        return None  # rhetorical questions are not demands
+    for finder in (_cue_modal, _cue_relative_modal):
         cue = finder(body)
         if cue is not None:
             return cue
-    return None
+    return _cue_imperative(body, sentence.is_item)
 
 
 def _cue_call_on(body: str) -> tuple[int, _Cue] | None:
@@ -331,7 +350,8 @@ def _cue_call_on(body: str) -> tuple[int, _Cue] | None:
             continue
         before = body[: match.start()].strip()
         imperative = not before or before.lower() in {"please", "also", "and"}
-        if imperative and not re.match(r"(?:call|appeal)", match.group(), re.IGNORECASE):
+        verb = match.group().split()[0].lower()
+        if imperative and verb in _IMPERATIVE_CUES:
             return None  # "Ask your MP to ...": an action for the reader, read as an imperative
         rest = body[match.end():]
         if re.match(r"to\s", rest, re.IGNORECASE):
@@ -346,6 +366,19 @@ def _cue_call_on(body: str) -> tuple[int, _Cue] | None:
             continue
         return match.start(), _Cue(_subject(body[: match.start()]), target, complement,
                                    target_after=body[: match.start()])
+    return None
+
+
+_WANT = re.compile(r"\b(?:expect(?:s|ed)?|(?:would|'d)\s+(?:also\s+)?(?:like|love)|want(?:s|ed)?)\s+",
+                   re.IGNORECASE)
+
+
+def _cue_want(body: str) -> tuple[int, _Cue] | None:
+    """'We expect the company to pay', 'we would like you to meet': a call when X can act."""
+    for match in _WANT.finditer(body):
+        split = _infinitive(body[match.end():])
+        if split and len(split[0].split()) <= 8 and _looks_like_agent(split[0]):
+            return match.start(), _Cue(_subject(body[: match.start()]), split[0], split[1])
     return None
 
 
@@ -427,14 +460,14 @@ def _cue_relative_modal(body: str) -> _Cue | None:
     return _Cue(_subject(body[: match.start()]), target, body[match.end():])
 
 
-def _cue_imperative(body: str) -> _Cue | None:
+def _cue_imperative(body: str, is_item: bool = False) -> _Cue | None:
     text = re.sub(r"^(?:please|also|and|so|now|then|finally|together,?)\s+", "", body.strip(),
                   flags=re.IGNORECASE)
     words = text.split()
     if len(words) < 3 or re.search(r"[|\u00b7\u2022]", text) or text.endswith("?"):
         return None
     first = _bare(words[0])
-    if first not in ACTION_VERBS or not body.lstrip('"')[:1].isupper():
+    if first not in ACTION_VERBS or not (is_item or body.lstrip('"')[:1].isupper()):
         return None
     if not text.rstrip('"').endswith((".", "!", ";")) and (len(words) < 6 or first in NAVIGATION_VERBS):
         return None  # short unpunctuated lines are menus and buttons ("Report a policy violation")
@@ -576,7 +609,8 @@ def _split_demands(text: str) -> list[str]:
     """Split a complement into coordinated verb phrases: 'A, B, and to C' gives A, B, C."""
     text = _TAIL.sub("", text.strip())
     text = re.sub(r"\s*\([^)]*\)|\s*\[[^\]]*\]", "", text)
-    chunks = re.split(r"\s*;\s*(?:and\s+)?", text)
+    chunks = re.split(r"\s*;\s*(?:and\s+)?|:\s+(?=(?:it|they|we|you)\s+(?:must|should|ha(?:ve|s)\s+to|needs?\s+to)\b)",
+                      text, flags=re.IGNORECASE)
     demands: list[str] = []
     for chunk in chunks:
         demands.extend(_split_coordination(chunk))
@@ -584,7 +618,8 @@ def _split_demands(text: str) -> list[str]:
 
 
 _SPLIT_POINT = re.compile(r",?\s+and\s+that\s+|,\s+and\s+(?:to\s+)?|,\s+(?:to\s+)?|\s+and\s+(?:to\s+)?")
-_PRONOUN_MODAL = re.compile(r"^(?:it|they|he|she|you|we)\s+(?:must|should|will|shall)\s+(?:also\s+)?",
+_PRONOUN_MODAL = re.compile(r"^(?:it|they|he|she|you|we)\s+(?:must|should|will|shall|ha(?:ve|s)\s+to|needs?\s+to)\s+"
+                            r"(?:also\s+)?",
                             re.IGNORECASE)
 
 
@@ -599,17 +634,30 @@ def _split_coordination(text: str) -> list[str]:
         after = _PRONOUN_MODAL.sub("", after)
         after = re.sub(r"^(?:that\s+)?(?:you|they)\s+", "", after, flags=re.IGNORECASE) \
             if "that" in match.group() else after
-        if not _opens_new_demand(after, match.group()):
+        left = text[current_start: match.start()]
+        continues_that = "that" in match.group() and re.match(r"^\S+(?:\s+sure)?\s+that\s", left.strip())
+        if not _opens_new_demand(after, match.group()) and not continues_that:
             continue
         left = text[current_start: match.start()]
-        if _is_bare_verb(left) or _ends_with_adverb(left):
+        if _is_bare_verb(left) or (_ends_with_adverb(left) and _is_adverb(after.split()[0])):
             continue
         if _shares_trailing_modifier(left, after) and "," not in match.group():
             continue
         pieces.append(left)
         current_start = match.start() + (len(text[match.start():]) - len(after))
     pieces.append(text[current_start:])
-    return pieces
+    return _share_that_clause_verb(pieces)
+
+
+def _share_that_clause_verb(pieces: list[str]) -> list[str]:
+    """'ensure that A, and that B': the second clause is ensured too."""
+    out = pieces[:1]
+    for piece in pieces[1:]:
+        head = re.match(r"^(\S+(?:\s+sure)?\s+that)\s", out[-1].strip())
+        if head and not _starts_with_verb(piece):
+            piece = f"{head.group(1)} {piece.strip()}"
+        out.append(piece)
+    return out
 
 
 def _opens_new_demand(after: str, separator: str) -> bool:
@@ -647,8 +695,24 @@ def _shares_trailing_modifier(left: str, after: str) -> bool:
     return bool(re.match(r"^\S+(?:\s+\S+){0,2},\s+[^,]+,\s+(?:against|on|for|to|in|from|with)\b", after))
 
 
+_DO_ITS_PART = re.compile(r"^(?:do|play)\s+(?:its|their|your|our|his|her)\s+(?:part|share|bit)\s+by\s+(\w+ing)\b",
+                          re.IGNORECASE)
+
+
+def _base_form(gerund: str) -> str:
+    """'ending' -> 'end', 'making' -> 'make', 'stopping' -> 'stop' (when the verb is known)."""
+    stem = gerund[:-3]
+    for candidate in (stem, stem + "e", stem[:-1]):
+        if candidate.lower() in ACTION_VERBS:
+            return candidate
+    return stem
+
+
 def _tidy(demand: str) -> str:
     demand = _PRONOUN_MODAL.sub("", demand.strip())
+    part = _DO_ITS_PART.match(demand)
+    if part:
+        demand = _base_form(part.group(1)) + demand[part.end():]
     demand = re.sub(r"^(?:and\s+|to\s+|that\s+)+", "", demand, flags=re.IGNORECASE)
     demand = _TAIL.sub("", demand)
     demand = re.sub(r"\s+", " ", demand).strip(" ,;:-\"'")

@@ -15,7 +15,7 @@ ACTION_VERBS = frozenset(
     combat commemorate commit compensate complete comply condemn conduct confirm consider consult
     contact contribute convene cooperate co-operate coordinate co-ordinate correct create criminalise
     criminalize cut decide declare decline decriminalise decriminalize deliver demand demilitarise
-    deny deploy designate destroy develop disclose discontinue disengage dismantle dismiss divest
+    deny deploy designate destroy develop disclose do discontinue disengage dismantle dismiss divest
     document donate drop ease educate eliminate embargo empower enable enact encourage end endorse
     enforce engage enhance ensure enter establish evacuate examine exclude exempt expand expedite
     expel exert extend facilitate finance fix follow forbid go freeze fulfil fulfill fund gather give
@@ -32,7 +32,7 @@ ACTION_VERBS = frozenset(
     renew reopen repair repatriate repeal replace report request require rescind rescue reserve
     resettle resign resolve respect respond restore restrict resume retract return reverse review
     revise revoke safeguard sanction save scale scrap screen secure seek seize send set settle share
-    shut sign speak spend stand start step stop strengthen submit suspend support sustain take
+    shut sign speak spend stand start step stop strike rally demonstrate strengthen submit suspend support sustain take
     target tell terminate testify thank tighten track train transfer treat uphold urge use
     verify visit vote waive warn welcome withdraw withhold work write
     """.split()
