@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from campaign.ingest.lexicon import (
     ACTION_VERBS,
@@ -67,6 +68,15 @@ _PLAIN = str.maketrans(
     }
 )
 
+def _plain(text: str) -> str:
+    """Apply _PLAIN; str.replace per character present is much faster than str.translate."""
+    for code, replacement in _PLAIN.items():
+        character = chr(code)
+        if character in text:
+            text = text.replace(character, replacement)
+    return text
+
+
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25cf\u00b7\u2023\u2043]|\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])\s+")
 _ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof st no nos art sec gen rep sen gov jr sr vs etc e.g i.e u.s u.k u.n e.u
@@ -81,6 +91,12 @@ _CAMEL = re.compile(r"(?<=[a-z]{3})(?=[A-Z][a-z]+\b)")
 _SENTENCE_OPENERS = frozenset(
     """the we our this these they it in please a an for as at on all governments government
     members citizens people""".split()
+)
+_CAMEL_OPENERS = ACTION_VERBS | _SENTENCE_OPENERS
+# The three kinds of cut in one pass over a line.
+_CUT = re.compile(
+    rf"(?P<stop>{_BOUNDARY.pattern})|(?<=[a-z]{{2}}[.!?:])(?P<glued>)(?=[A-Z][a-z])|"
+    r"(?<=[a-z]{3})(?=(?P<camel>[A-Z][a-z]+)\b)"
 )
 
 
@@ -98,7 +114,7 @@ class Sentence:
 
 def split_sentences(text: str) -> list[Sentence]:
     """Split a document into sentences, keeping bullet items with the line that introduces them."""
-    plain = text.translate(_PLAIN)
+    plain = _plain(text)
     skip = find_signatory_list(text)
     lines = _lines(plain)
     sentences: list[Sentence] = []
@@ -154,15 +170,14 @@ def _sentence_spans(plain: str, start: int, end: int) -> Iterator[tuple[int, int
     """Yield sentence spans between start and end, splitting at stops and at glued sentences."""
     segment = plain[start:end]
     cuts = {0, len(segment)}
-    for match in _BOUNDARY.finditer(segment):
-        if not _ends_with_abbreviation(segment, match.start()):
-            cuts.add(match.end())
-    for match in _GLUED.finditer(segment):
-        if not _ends_with_abbreviation(segment, match.start() - 1):
-            cuts.add(match.start())
-    for match in _CAMEL.finditer(segment):
-        word = re.match(r"[A-Za-z]+", segment[match.start():])
-        if word and (word.group().lower() in ACTION_VERBS or word.group().lower() in _SENTENCE_OPENERS):
+    for match in _CUT.finditer(segment):
+        if match.group("stop"):
+            if not _ends_with_abbreviation(segment, match.start()):
+                cuts.add(match.end())
+        elif match.group("glued") is not None:
+            if not _ends_with_abbreviation(segment, match.start() - 1):
+                cuts.add(match.start())
+        elif match.group("camel").lower() in _CAMEL_OPENERS:
             cuts.add(match.start())
     ordered = sorted(cuts)
     for a, b in zip(ordered, ordered[1:], strict=False):
@@ -173,8 +188,11 @@ def _sentence_spans(plain: str, start: int, end: int) -> Iterator[tuple[int, int
             yield start + a + lead, start + a + trail
 
 
+_LAST_WORD = re.compile(r"([A-Za-z.]+)$")
+
+
 def _ends_with_abbreviation(segment: str, stop: int) -> bool:
-    word = re.search(r"([A-Za-z.]+)$", segment[:stop])
+    word = _LAST_WORD.search(segment[max(0, stop - 24):stop])
     if not word:
         return False
     token = word.group(1).lower().strip(".")
@@ -272,6 +290,8 @@ def _calls_in(sentence: Sentence, context: _Context) -> list[ExtractedCall]:
     if sentence.is_heading and not sentence.lead_in:
         return []
     text = sentence.text
+    if not _MAYBE_CALL.search(text) and not sentence.lead_in and _bare(text.split()[0]) not in _OPENERS:
+        return []  # no cue word and no verb to open an imperative: most sentences stop here
     if sentence.lead_in:
         text = _join_lead_in(sentence.lead_in, text)
     # A lead-in that asks nothing ("What you can do:") leaves each item to stand on its own.
@@ -299,6 +319,19 @@ _LEAD_IN_CUE = re.compile(
     r"recommend(?:s|ed|ing)?|must|should|ought|need(?:s)?\s+to|expect(?:s|ed)?)\b|^(?:to|for)\s+\S",
     re.IGNORECASE,
 )
+
+
+# Every cue below contains one of these words; a sentence without any cannot be a call,
+# unless it opens with a verb (an imperative).
+_MAYBE_CALL = re.compile(
+    r"\b(?:call|calls|called|calling|appeal\w*|urg\w*|ask\w*|encourag\w*|implor\w*|invit\w*|"
+    r"request\w*|exhort\w*|press\w*|direct\w*|instruct\w*|demand\w*|insist\w*|recommend\w*|"
+    r"propos\w*|expect\w*|like|love|want\w*|must|should|ought|needs?|has|have|required|"
+    r"mandated|who)\b",
+    re.IGNORECASE,
+)
+_OPENERS = ACTION_VERBS | frozenset({"please", "also", "and", "so", "now", "then", "finally",
+                                     "together"})
 
 
 def _join_lead_in(lead_in: str, item: str) -> str:
@@ -524,8 +557,12 @@ def _is_adverb(word: str) -> bool:
 _NOT_ADVERBS = frozenset({"family", "assembly", "monopoly", "italy", "supply", "reply", "rely", "ally"})
 
 
+@lru_cache(maxsize=65536)
 def _bare(word: str) -> str:
-    return re.sub(r"[^a-z'-]", "", word.lower()).strip("'-")
+    return _NOT_LETTERS.sub("", word.lower()).strip("'-")
+
+
+_NOT_LETTERS = re.compile(r"[^a-z'-]")
 
 
 def _is_determiner_like(word: str) -> bool:

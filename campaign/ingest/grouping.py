@@ -131,6 +131,7 @@ _GENERIC_WORDS = _STATE_WORDS | _COMPANY_WORDS | DETERMINERS | PREPOSITIONS | fr
      "democratic", "donor", "relevant", "concerned"})
 
 
+@lru_cache(maxsize=16384)
 def target_kind(target: str | None) -> str:
     """Return a key naming the kind of target: 'states', 'government:china', 'companies' ..."""
     if not target:
@@ -190,26 +191,14 @@ def _stem(word: str) -> str:
 
 @dataclass(frozen=True)
 class _DemandKey:
+    """The action of a demand (its verb, synonyms merged) and the stems of what it acts on."""
+
     verb: str | None
     objects: frozenset[str]
 
     @classmethod
     def of(cls, demand: str) -> _DemandKey:
-        words = [word for word in re.findall(r"[a-z][a-z'-]*", demand.lower())]
-        verb = None
-        rest = words
-        for index, word in enumerate(words):
-            if word in ADVERBS or word == "not":
-                continue
-            if word in ACTION_VERBS:
-                verb = _SYNONYMS.get(word, word)
-                rest = words[index + 1:]
-            break
-        if verb in {"take", "make", "put", "give"} and rest:
-            # Light verbs: "take action", "put pressure" - the noun carries the meaning.
-            verb = f"{verb} {_stem(rest[0]) if rest[0] not in _STOP else ''}".strip()
-        objects = frozenset(_stem(word) for word in rest if word not in _STOP and len(word) > 2)
-        return cls(verb, objects)
+        return _demand_key(demand)
 
     def matches(self, other: _DemandKey) -> bool:
         if self.verb != other.verb:
@@ -220,3 +209,22 @@ class _DemandKey:
         if small <= large:
             return True
         return len(small & large) / len(small | large) >= 0.5
+
+
+@lru_cache(maxsize=16384)
+def _demand_key(demand: str) -> _DemandKey:
+    words = re.findall(r"[a-z][a-z'-]*", demand.lower())
+    verb = None
+    rest = words
+    for index, word in enumerate(words):
+        if word in ADVERBS or word == "not":
+            continue
+        if word in ACTION_VERBS:
+            verb = _SYNONYMS.get(word, word)
+            rest = words[index + 1:]
+        break
+    if verb in {"take", "make", "put", "give"} and rest:
+        # Light verbs: "take action", "put pressure" - the noun carries the meaning.
+        verb = f"{verb} {_stem(rest[0]) if rest[0] not in _STOP else ''}".strip()
+    objects = frozenset(_stem(word) for word in rest if word not in _STOP and len(word) > 2)
+    return _DemandKey(verb, objects)

@@ -92,6 +92,8 @@ def _after_header(lines: list[tuple[int, int, str]], index: int) -> bool:
 
 
 def _looks_like_name(line: str) -> bool:
+    if len(line) > 100 or not line.strip():
+        return False
     body = _MARKER.sub("", line).strip()
     if not body or len(body) > 90 or body.endswith((".", "?", "!", ":", ";", ",")):
         return False
