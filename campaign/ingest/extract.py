@@ -26,6 +26,7 @@ from campaign.ingest.lexicon import (
     STATIVE_VERBS,
     TARGET_PRONOUNS,
     TITLE_SMALL_WORDS,
+    is_country,
 )
 from campaign.ingest.signatories import find_signatory_list
 
@@ -137,13 +138,15 @@ def split_sentences(text: str) -> list[Sentence]:
             if stripped.endswith(":") and _next_is_bullet(lines, index):
                 lead_in = _clean(stripped)
                 continue
-        for piece_start, piece_end in _sentence_spans(plain, body_start, end):
+        spans = list(_sentence_spans(plain, body_start, end))
+        for piece_start, piece_end in spans:
             cleaned = _clean(plain[piece_start:piece_end])
             if not cleaned:
                 continue
+            is_title = index == first_line and len(spans) == 1
             sentences.append(
                 Sentence(piece_start, piece_end, cleaned, item_lead,
-                         is_heading=not bullet and _is_heading(cleaned, index == first_line),
+                         is_heading=not bullet and _is_heading(cleaned, is_title),
                          is_item=bool(bullet))
             )
     return sentences
@@ -264,8 +267,8 @@ _MODAL = re.compile(
 )
 _RELATIVE_MODAL = re.compile(r",\s+who\s+(?:must|should)\s+", re.IGNORECASE)
 _ATTRIBUTION = re.compile(
-    r"[,.!?]?\s*\"\s*,?\s*(?:said|says|added|adds|stated|states|explained|told|noted|urged|"
-    r"concluded|continued)\b(?P<speaker>[^\"]*)$",
+    r"[,.!?]?\s*\"\s*,?\s*(?:(?P<named>[^\"]{2,60}?)\s+)?(?:said|says|added|adds|stated|states|"
+    r"explained|told|noted|urged|concluded|continued)\b(?P<speaker>[^\"]*)$",
     re.IGNORECASE,
 )
 _SPEAKER_FIRST = re.compile(r"^(?P<speaker>[^\"]{3,80}?)\s+(?:said|says|added|stated)\s*[:,]\s*\"",
@@ -346,7 +349,7 @@ def _strip_attribution(text: str) -> tuple[str, str | None]:
     """Split '"...," said X.' into the quoted words and the speaker X."""
     match = _ATTRIBUTION.search(text)
     if match and text.count('"') >= 1:
-        speaker = match.group("speaker").strip(" .,")
+        speaker = (match.group("named") or match.group("speaker")).strip(" .,")
         body = text[: match.start()].strip().lstrip('"').strip()
         return body + ".", (speaker or None)
     match = _SPEAKER_FIRST.match(text)
@@ -467,7 +470,7 @@ def _cue_modal(body: str) -> _Cue | None:
             if not passive:
                 continue
             rest = rest[passive.end():]
-        elif first in STATIVE_VERBS or not _starts_with_verb(rest):
+        elif first in STATIVE_VERBS or not _starts_with_verb(rest, after_to=True):
             continue
         before = body[: match.start()]
         clause = re.split(r"\b(?:that|but|because|while|if|when|whereas|although)\s+|[;:\"]\s*|,\s+and\s+",
@@ -598,14 +601,23 @@ def _looks_like_agent(target: str) -> bool:
         return True
     content = [word for word in words if word.lower() not in TITLE_SMALL_WORDS
                and word.lower() not in DETERMINERS]
+    if lower[0] in _NOT_AGENTS:
+        return False
+    if len(content) == 1 and len(words) == 1 and not content[0].isupper():
+        # One capitalised word opening a sentence: a name ("Europe", "China"), or just a plural
+        # noun at the start ("Emissions should fall").
+        return content[0][0].isupper() and (is_country(content[0]) or not content[0].endswith("s"))
     # A proper name: every content word capitalised ("Northern Mutual", "ASEAN", "Europe").
-    return bool(content) and all(word[0].isupper() for word in content) and lower[0] not in {
-        "this", "these", "that", "those", "it", "there", "we", "i"}
+    return bool(content) and all(word[0].isupper() for word in content)
+
+
+_NOT_AGENTS = frozenset({"this", "these", "that", "those", "it", "there", "we", "i", "what", "which",
+                         "who", "everything", "nothing", "something"})
 
 
 # -- demands -----------------------------------------------------------------------------------
 
-_TAIL = re.compile(r"(?:,\s+(?:which|who)\s+(?:has|have|had|is|are|was|were)\b.*|[\s.;:!\"']+)$",
+_TAIL = re.compile(r"(?:,\s+(?:which|who)\s+(?:has|have|had|is|are|was|were)\b.*|,?\s+and|[\s.;:!\"']+)$",
                    re.IGNORECASE)
 _ANAPHORIC = re.compile(
     r"^(?:follow\s+suit|do\s+(?:the\s+same|likewise|so)|follow\s+(?:their|this|that|the(?:ir)?)\s+"

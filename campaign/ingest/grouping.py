@@ -14,10 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import pycountry
 
 from campaign.ingest.extract import READERS, ExtractedCall
-from campaign.ingest.lexicon import ACTION_VERBS, ADVERBS, DETERMINERS, PREPOSITIONS
+from campaign.ingest.lexicon import ACTION_VERBS, ADVERBS, DETERMINERS, PREPOSITIONS, is_country
 
 
 @dataclass
@@ -148,18 +147,10 @@ def target_kind(target: str | None) -> str:
     if _STATE_WORDS & set(words) or "member" in words:
         own = sorted(set(named) - _BLOCS)
         return "government:" + " ".join(own) if own else "states"
-    if named and _is_country(" ".join(named)):
+    if named and is_country(" ".join(named)):
         return "government:" + " ".join(named)  # "China" is called on as its government
     return "named:" + " ".join(sorted(set(words) - DETERMINERS))
 
-
-@lru_cache(maxsize=1024)
-def _is_country(name: str) -> bool:
-    try:
-        pycountry.countries.lookup(name)
-    except LookupError:
-        return False
-    return True
 
 
 # -- demands -----------------------------------------------------------------------------------

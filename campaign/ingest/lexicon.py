@@ -5,6 +5,10 @@ These are general English and general advocacy vocabulary, not phrases from any 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+import pycountry
+
 # Base forms of verbs that open a demand ("release ...", "impose ...", "stop ...").
 ACTION_VERBS = frozenset(
     """
@@ -112,3 +116,13 @@ NOMINAL_DEMANDS = {
     "expulsion": "expel", "extension": "extend", "payment": "pay", "compensation": "compensate",
     "referral": "refer", "designation": "designate", "demilitarisation": "demilitarise",
 }
+
+
+@lru_cache(maxsize=4096)
+def is_country(name: str) -> bool:
+    """Whether a name is a country or territory in ISO 3166 ("China", "Hong Kong")."""
+    try:
+        pycountry.countries.lookup(name)
+    except LookupError:
+        return False
+    return True
