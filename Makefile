@@ -7,7 +7,7 @@ CAMPAIGN := $(BIN)/campaign
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run serve test test-sqlite test-postgres browser-deps clean
+.PHONY: install run serve test test-sqlite test-postgres browser-deps clean eval bench-extract
 
 # The virtual environment is rebuilt whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -37,6 +37,15 @@ test: install browser-deps
 	  echo "== again on $$CAMPAIGN_TEST_DATABASE_URL"; \
 	  CAMPAIGN_TEST_BACKEND=postgresql $(BIN)/pytest -q -m "not backend_independent"; \
 	fi
+
+## Call extraction quality: P/R/F1 on ../shared/seeds (when present), our own set and the held-out set.
+eval: install
+	$(BIN)/python -m campaign.ingest.evaluate $(if $(wildcard ../shared/seeds/calls.jsonl),../shared/seeds/calls.jsonl) \
+	  tests/data/calls/calls.jsonl tests/data/calls_heldout/calls.jsonl
+
+## Time the call extractor on a ~1 MB document (the issue asks for under 2 s).
+bench-extract: install
+	$(BIN)/python benchmarks/bench_extract.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
