@@ -22,15 +22,22 @@ from campaign.ingest.extract import extract_calls  # noqa: E402
 from campaign.ingest.grouping import group_calls  # noqa: E402
 from campaign.ingest.signatories import detect_signatories  # noqa: E402
 
-SOURCES = (ROOT / "tests" / "data" / "calls", ROOT / "tests" / "data" / "calls_heldout",
-           ROOT.parent / "shared" / "seeds")
+SOURCES = (
+    ROOT / "tests" / "data" / "calls",
+    ROOT / "tests" / "data" / "calls_heldout",
+    ROOT.parent / "shared" / "seeds",
+)
 BUDGET_SECONDS_PER_MB = 2.0
 
 
 def build_document(size_bytes: int) -> str:
     """Concatenate the labelled documents until the text is at least size_bytes long."""
-    texts = [path.read_text(encoding="utf-8") for source in SOURCES if source.is_dir()
-             for path in sorted(source.glob("*.txt"))]
+    texts = [
+        path.read_text(encoding="utf-8")
+        for source in SOURCES
+        if source.is_dir()
+        for path in sorted(source.glob("*.txt"))
+    ]
     parts: list[str] = []
     total = 0
     while total < size_bytes:
@@ -65,9 +72,11 @@ def main() -> int:
     grouping_seconds = time.perf_counter() - began
     per_mb = best / megabytes
     print(f"document: {megabytes:.2f} MB, {document.count(chr(10)) + 1} lines")
-    print(f"extract_calls: best {best:.3f} s CPU of {len(timings)} runs "
-          f"({megabytes / best:.2f} MB/s, {per_mb:.3f} s per MB), {len(calls)} calls; "
-          f"wall clock best {min(wall_timings):.3f} s")
+    print(
+        f"extract_calls: best {best:.3f} s CPU of {len(timings)} runs "
+        f"({megabytes / best:.2f} MB/s, {per_mb:.3f} s per MB), {len(calls)} calls; "
+        f"wall clock best {min(wall_timings):.3f} s"
+    )
     print(f"detect_signatories: {signatory_seconds:.3f} s ({len(signatories)} names)")
     print(f"group_calls: {grouping_seconds:.3f} s ({len(groups)} groups)")
     verdict = "within" if per_mb < BUDGET_SECONDS_PER_MB else "OVER"

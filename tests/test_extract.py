@@ -17,9 +17,11 @@ def demands(text: str) -> list[tuple[str | None, str]]:
 
 
 def test_one_call_per_demand_with_the_same_target():
-    text = ("The Federation urges the Ministry and all regional governments to publish the audit "
-            "without delay, to compensate the families of the victims, and to prosecute those "
-            "responsible.")
+    text = (
+        "The Federation urges the Ministry and all regional governments to publish the audit "
+        "without delay, to compensate the families of the victims, and to prosecute those "
+        "responsible."
+    )
     calls = extract_calls(text)
     assert [call.demand for call in calls] == [
         "publish the audit without delay",
@@ -33,21 +35,25 @@ def test_one_call_per_demand_with_the_same_target():
 def test_offsets_point_at_the_sentence_in_the_original_text():
     text = "Intro line.\n\nWe call on the mayor to close the incinerator. It smells."
     (call,) = extract_calls(text)
-    assert text[call.start:call.end] == "We call on the mayor to close the incinerator."
-    assert call.sentence == text[call.start:call.end]
+    assert text[call.start : call.end] == "We call on the mayor to close the incinerator."
+    assert call.sentence == text[call.start : call.end]
 
 
 def test_glued_sentences_are_split_and_navigation_is_not_a_call():
-    text = ("Police fired on the crowd and several people died.Please refer to our earlier post "
-            "for background.We call on the governor to open an inquiry.")
+    text = (
+        "Police fired on the crowd and several people died.Please refer to our earlier post "
+        "for background.We call on the governor to open an inquiry."
+    )
     sentences = [s.text for s in split_sentences(text)]
     assert "Please refer to our earlier post for background." in sentences
     assert demands(text) == [("the governor", "open an inquiry")]
 
 
 def test_words_glued_without_a_stop_are_split_before_a_verb():
-    text = ("Document every arrest and every beating in detail, in case the police deny it "
-            "laterFreeze the assets of the officers who gave the orders")
+    text = (
+        "Document every arrest and every beating in detail, in case the police deny it "
+        "laterFreeze the assets of the officers who gave the orders"
+    )
     assert [d for _, d in demands(text)] == [
         "document every arrest and every beating in detail, in case the police deny it later",
         "freeze the assets of the officers who gave the orders",
@@ -55,10 +61,12 @@ def test_words_glued_without_a_stop_are_split_before_a_verb():
 
 
 def test_bullet_items_take_their_target_from_the_lead_in():
-    text = ("The alliance calls on the Council:\n"
-            "- to adopt a binding treaty on plastic pollution;\n"
-            "- to end subsidies for new plastic production;\n"
-            "- to fund waste pickers' cooperatives.\n")
+    text = (
+        "The alliance calls on the Council:\n"
+        "- to adopt a binding treaty on plastic pollution;\n"
+        "- to end subsidies for new plastic production;\n"
+        "- to fund waste pickers' cooperatives.\n"
+    )
     calls = extract_calls(text)
     assert [(c.target, c.demand) for c in calls] == [
         ("the Council", "adopt a binding treaty on plastic pollution"),
@@ -66,13 +74,14 @@ def test_bullet_items_take_their_target_from_the_lead_in():
         ("the Council", "fund waste pickers' cooperatives"),
     ]
     assert calls[0].sentence.startswith("The alliance calls on the Council: ")
-    assert text[calls[1].start:calls[1].end] == "to end subsidies for new plastic production;"
+    assert text[calls[1].start : calls[1].end] == "to end subsidies for new plastic production;"
 
 
 def test_heading_naming_the_target_over_imperative_bullets():
     text = "To logistics companies:\n- Stop using subcontractors that withhold drivers' pay.\n"
-    assert demands(text) == [("logistics companies",
-                              "stop using subcontractors that withhold drivers' pay")]
+    assert demands(text) == [
+        ("logistics companies", "stop using subcontractors that withhold drivers' pay")
+    ]
 
 
 def test_a_lead_in_that_asks_nothing_leaves_imperative_items_to_the_reader():
@@ -81,16 +90,22 @@ def test_a_lead_in_that_asks_nothing_leaves_imperative_items_to_the_reader():
 
 
 def test_quotes_give_the_speaker_as_actor():
-    text = ('"The ministry must reopen the clinic before winter," said Ana Ruiz, a nurse in the '
-            'valley.')
+    text = (
+        '"The ministry must reopen the clinic before winter," said Ana Ruiz, a nurse in the valley.'
+    )
     (call,) = extract_calls(text)
     assert (call.actor, call.target, call.demand) == (
-        "Ana Ruiz, a nurse in the valley", "The ministry", "reopen the clinic before winter")
+        "Ana Ruiz, a nurse in the valley",
+        "The ministry",
+        "reopen the clinic before winter",
+    )
 
 
 def test_typographic_quotes_and_non_breaking_spaces():
-    text = ("\u201cWe\u00a0call\u00a0on the city council to protect the\u00a0market traders,\u201d "
-            "the union said.")
+    text = (
+        "\u201cWe\u00a0call\u00a0on the city council to protect the\u00a0market traders,\u201d "
+        "the union said."
+    )
     assert demands(text) == [("the city council", "protect the market traders")]
 
 
@@ -101,9 +116,11 @@ def test_calls_for_a_noun_phrase_becomes_a_verb_phrase():
 
 def test_must_and_should_with_an_agent_are_calls():
     assert demands("Exporting countries should halt arms transfers to the junta.") == [
-        ("Exporting countries", "halt arms transfers to the junta")]
+        ("Exporting countries", "halt arms transfers to the junta")
+    ]
     assert demands("The company must not retaliate against the strikers.") == [
-        ("The company", "not retaliate against the strikers")]
+        ("The company", "not retaliate against the strikers")
+    ]
 
 
 def test_must_and_should_without_an_agent_are_not_calls():
@@ -119,8 +136,10 @@ def test_passive_calls_name_the_subject_as_target():
 
 def test_imperatives_are_addressed_to_readers():
     text = "Boycott the sponsors of the tournament and tell them why."
-    assert demands(text) == [(READERS, "boycott the sponsors of the tournament"),
-                             (READERS, "tell them why")]
+    assert demands(text) == [
+        (READERS, "boycott the sponsors of the tournament"),
+        (READERS, "tell them why"),
+    ]
 
 
 def test_call_on_as_an_imperative_names_its_target():
@@ -136,8 +155,10 @@ def test_reported_outcomes_praise_and_navigation_are_not_calls():
 
 
 def test_follow_suit_reads_the_action_it_follows():
-    text = ("The group welcomes the decision of two banks to stop financing the pipeline, and "
-            "calls on the other lenders to follow suit.")
+    text = (
+        "The group welcomes the decision of two banks to stop financing the pipeline, and "
+        "calls on the other lenders to follow suit."
+    )
     assert demands(text) == [("the other lenders", "stop financing the pipeline")]
 
 
@@ -169,30 +190,47 @@ def test_empty_and_whitespace_documents():
 
 # -- signatories -------------------------------------------------------------------------------
 
+
 def test_signatories_after_a_header_in_document_order():
-    text = ("We call on the ministry to act.\n\nSigned by:\n\nRiver Watch\nFishers' Union of the "
-            "Delta\nGreen Lawyers Network\n")
-    assert detect_signatories(text) == ["River Watch", "Fishers' Union of the Delta",
-                                        "Green Lawyers Network"]
+    text = (
+        "We call on the ministry to act.\n\nSigned by:\n\nRiver Watch\nFishers' Union of the "
+        "Delta\nGreen Lawyers Network\n"
+    )
+    assert detect_signatories(text) == [
+        "River Watch",
+        "Fishers' Union of the Delta",
+        "Green Lawyers Network",
+    ]
 
 
 def test_numbered_signatory_list_without_a_header():
-    names = ["Coastal Rights Association", "Delta Fishers Union", "Harbour Workers Federation",
-             "Island Youth Network", "Mangrove Foundation"]
+    names = [
+        "Coastal Rights Association",
+        "Delta Fishers Union",
+        "Harbour Workers Federation",
+        "Island Youth Network",
+        "Mangrove Foundation",
+    ]
     text = "We call on governments to act.\n\n" + "\n".join(
-        f"  {number}. {name}" for number, name in enumerate(names, 1))
+        f"  {number}. {name}" for number, name in enumerate(names, 1)
+    )
     assert detect_signatories(text) == names
 
 
 def test_no_signatories_in_a_document_without_a_list():
-    text = ("Skip to content\nHome\nNews\n\nThe council voted on Tuesday.\n\n"
-            "Key points\n- Rents rose by 12 percent.\n- Evictions doubled.\n")
+    text = (
+        "Skip to content\nHome\nNews\n\nThe council voted on Tuesday.\n\n"
+        "Key points\n- Rents rose by 12 percent.\n- Evictions doubled.\n"
+    )
     assert detect_signatories(text) == []
 
 
 def test_the_53_organisations_of_the_joint_statement_in_the_seeds(shared_seeds):
-    statement = next(path for path in shared_seeds.glob("*.txt")
-                     if "Joint Statement" in path.read_text(encoding="utf-8"))
+    statement = next(
+        path
+        for path in shared_seeds.glob("*.txt")
+        if "Joint Statement" in path.read_text(encoding="utf-8")
+    )
     names = detect_signatories(statement.read_text(encoding="utf-8"))
     assert len(names) == 53
     assert names[0] == "Atajurt Eriktileri \u2013 Kazakh Human Rights"
@@ -202,12 +240,15 @@ def test_the_53_organisations_of_the_joint_statement_in_the_seeds(shared_seeds):
 
 
 def test_signatory_lists_are_not_read_as_calls():
-    text = "We call on governments to act now.\n\n1. Stop Forced Labour Now\n2. Stop Ecocide Network\n" \
-           "3. Clean Rivers Association\n"
+    text = (
+        "We call on governments to act now.\n\n1. Stop Forced Labour Now\n2. Stop Ecocide Network\n"
+        "3. Clean Rivers Association\n"
+    )
     assert demands(text) == [("governments", "act now")]
 
 
 # -- grouping ----------------------------------------------------------------------------------
+
 
 def _call(target: str, demand: str) -> ExtractedCall:
     return ExtractedCall(f"{target} {demand}.", None, target, demand, 0, 1)
@@ -216,7 +257,10 @@ def _call(target: str, demand: str) -> ExtractedCall:
 def test_the_same_demand_to_the_same_kind_of_target_is_one_group():
     calls = [
         ("a.txt", _call("Governments", "impose targeted sanctions")),
-        ("b.txt", _call("the Council", "adopt targeted sanctions against the officials responsible")),
+        (
+            "b.txt",
+            _call("the Council", "adopt targeted sanctions against the officials responsible"),
+        ),
         ("c.txt", _call("member states", "impose sanctions on the officials")),
         ("c.txt", _call("the junta", "release all political prisoners")),
         ("d.txt", _call("the Chinese government", "release all political prisoners")),

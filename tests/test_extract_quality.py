@@ -36,11 +36,24 @@ def test_the_project_scorer_agrees_with_the_shared_one(shared_seeds):
 
 
 def test_scorer_counts_a_perfect_prediction_and_a_miss():
-    gold = [{"doc": "d", "sentence": "We call on X to stop Y.", "target": "X", "demand": "stop Y now",
-             "tier": "core"},
-            {"doc": "d", "sentence": "Z must free W.", "target": "Z", "demand": "free W",
-             "tier": "core"}]
-    predicted = [{"doc": "d", "sentence": "We call on X to stop Y.", "target": "X",
-                  "demand": "stop Y now"}]
+    gold = [
+        {
+            "doc": "d",
+            "sentence": "We call on X to stop Y.",
+            "target": "X",
+            "demand": "stop Y now",
+            "tier": "core",
+        },
+        {
+            "doc": "d",
+            "sentence": "Z must free W.",
+            "target": "Z",
+            "demand": "free W",
+            "tier": "core",
+        },
+    ]
+    predicted = [
+        {"doc": "d", "sentence": "We call on X to stop Y.", "target": "X", "demand": "stop Y now"}
+    ]
     result = scoring.score(gold, predicted)
     assert result["target+demand"] == {"tp": 1, "fp": 0, "fn": 1, "P": 1.0, "R": 0.5, "F1": 0.667}

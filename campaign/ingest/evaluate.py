@@ -50,9 +50,17 @@ def predict(documents: list[Path]) -> list[dict]:
     for path in documents:
         text = path.read_text(encoding="utf-8")
         for call in extract_calls(text):
-            records.append({"doc": path.name, "sentence": call.sentence, "actor": call.actor,
-                            "target": call.target, "demand": call.demand,
-                            "start": call.start, "end": call.end})
+            records.append(
+                {
+                    "doc": path.name,
+                    "sentence": call.sentence,
+                    "actor": call.actor,
+                    "target": call.target,
+                    "demand": call.demand,
+                    "start": call.start,
+                    "end": call.end,
+                }
+            )
     return records
 
 
@@ -68,8 +76,14 @@ def evaluate(labels_path: Path, scorer: Path | None = None) -> Evaluation:
     predictions = predict(documents)
     score, scorer_name = _scorer(scorer)
     scores = score(gold, predictions, docs=names, negatives=negatives)
-    return Evaluation(labels_path, len(documents), sum(g["tier"] == "core" for g in gold),
-                      len(predictions), scores, scorer_name)
+    return Evaluation(
+        labels_path,
+        len(documents),
+        sum(g["tier"] == "core" for g in gold),
+        len(predictions),
+        scores,
+        scorer_name,
+    )
 
 
 def _scorer(path: Path | None) -> tuple[Callable[..., dict], str]:
@@ -98,23 +112,28 @@ def _load_jsonl(path: Path) -> list[dict]:
 def format_evaluation(evaluation: Evaluation) -> str:
     """Return the scores as a small table."""
     rows = [
-        f"{evaluation.labels}: {evaluation.documents} documents, {evaluation.gold_core} core calls, "
-        f"{evaluation.predicted} predicted",
+        f"{evaluation.labels}: {evaluation.documents} documents, "
+        f"{evaluation.gold_core} core calls, {evaluation.predicted} predicted",
         f"  scorer: {evaluation.scorer}",
         f"  {'level':<14} {'P':>6} {'R':>6} {'F1':>6}   tp  fp  fn",
     ]
     for level in LEVELS:
         s = evaluation.scores[level]
-        rows.append(f"  {level:<14} {s['P']:>6.3f} {s['R']:>6.3f} {s['F1']:>6.3f}  "
-                    f"{s['tp']:>3} {s['fp']:>3} {s['fn']:>3}")
+        rows.append(
+            f"  {level:<14} {s['P']:>6.3f} {s['R']:>6.3f} {s['F1']:>6.3f}  "
+            f"{s['tp']:>3} {s['fp']:>3} {s['fn']:>3}"
+        )
     return "\n".join(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Print the scores on the given labels files (default: the seeds when present, our own set)."""
-    parser = argparse.ArgumentParser(prog="python -m campaign.ingest.evaluate",
-                                     description=main.__doc__)
-    parser.add_argument("labels", nargs="*", type=Path, help="calls.jsonl files (documents beside them)")
+    parser = argparse.ArgumentParser(
+        prog="python -m campaign.ingest.evaluate", description=main.__doc__
+    )
+    parser.add_argument(
+        "labels", nargs="*", type=Path, help="calls.jsonl files (documents beside them)"
+    )
     parser.add_argument("--scorer", type=Path, default=None, help="path to score_calls.py")
     args = parser.parse_args(argv)
     labels = args.labels or [p for p in (SEED_LABELS, OWN_LABELS) if p.exists()]

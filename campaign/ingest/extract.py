@@ -62,12 +62,28 @@ def extract_calls(text: str) -> list[ExtractedCall]:
 # original: typographic quotes, dashes and odd spaces become their plain forms.
 _PLAIN = str.maketrans(
     {
-        "\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u202f": " ", "\u200b": " ", "\t": " ",
-        "\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
-        "\u2013": "-", "\u2014": "-", "\u2212": "-", "\ufeff": " ",
+        "\u00a0": " ",
+        "\u2007": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\u200b": " ",
+        "\t": " ",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\ufeff": " ",
     }
 )
+
 
 def _plain(text: str) -> str:
     """Apply _PLAIN; str.replace per character present is much faster than str.translate."""
@@ -78,7 +94,9 @@ def _plain(text: str) -> str:
     return text
 
 
-_BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25cf\u00b7\u2023\u2043]|\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])\s+")
+_BULLET = re.compile(
+    r"^\s*(?:[-*\u2022\u25aa\u25cf\u00b7\u2023\u2043]|\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])\s+"
+)
 _ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof st no nos art sec gen rep sen gov jr sr vs etc e.g i.e u.s u.k u.n e.u
     inc ltd co corp dept para arts cf approx fig hon rt""".split()
@@ -145,9 +163,14 @@ def split_sentences(text: str) -> list[Sentence]:
                 continue
             is_title = index == first_line and len(spans) == 1
             sentences.append(
-                Sentence(piece_start, piece_end, cleaned, item_lead,
-                         is_heading=not bullet and _is_heading(cleaned, is_title),
-                         is_item=bool(bullet))
+                Sentence(
+                    piece_start,
+                    piece_end,
+                    cleaned,
+                    item_lead,
+                    is_heading=not bullet and _is_heading(cleaned, is_title),
+                    is_item=bool(bullet),
+                )
             )
     return sentences
 
@@ -163,7 +186,7 @@ def _lines(plain: str) -> list[tuple[int, int, str]]:
 
 
 def _next_is_bullet(lines: list[tuple[int, int, str]], index: int) -> bool:
-    for _, _, line in lines[index + 1:]:
+    for _, _, line in lines[index + 1 :]:
         if line.strip():
             return bool(_BULLET.match(line))
     return False
@@ -195,7 +218,7 @@ _LAST_WORD = re.compile(r"([A-Za-z.]+)$")
 
 
 def _ends_with_abbreviation(segment: str, stop: int) -> bool:
-    word = _LAST_WORD.search(segment[max(0, stop - 24):stop])
+    word = _LAST_WORD.search(segment[max(0, stop - 24) : stop])
     if not word:
         return False
     token = word.group(1).lower().strip(".")
@@ -225,6 +248,7 @@ def _is_heading(cleaned: str, is_first_line: bool) -> bool:
 
 # -- finding calls in a sentence ---------------------------------------------------------------
 
+
 @dataclass
 class _Context:
     salutation: str | None
@@ -253,8 +277,9 @@ _CALL_THAT = re.compile(
     r"insist(?:s|ed|ing)?|recommend(?:s|ed|ing)?|propos(?:e|es|ed|ing))\s+that\s+",
     re.IGNORECASE,
 )
-_CALL_FOR = re.compile(r"\b(?:call(?:s|ed|ing)?|appeal(?:s|ed|ing)?|press(?:es|ed|ing)?)\s+for\s+",
-                       re.IGNORECASE)
+_CALL_FOR = re.compile(
+    r"\b(?:call(?:s|ed|ing)?|appeal(?:s|ed|ing)?|press(?:es|ed|ing)?)\s+for\s+", re.IGNORECASE
+)
 _PASSIVE = re.compile(
     r"\b(?:is|are|was|were|be|been|being|hereby)\s+(?:hereby\s+|also\s+|further\s+|strongly\s+)?"
     r"(?:called\s+(?:up)?on|urged|requested|asked|invited|encouraged?|directed|instructed|"
@@ -271,8 +296,9 @@ _ATTRIBUTION = re.compile(
     r"explained|told|noted|urged|concluded|continued)\b(?P<speaker>[^\"]*)$",
     re.IGNORECASE,
 )
-_SPEAKER_FIRST = re.compile(r"^(?P<speaker>[^\"]{3,80}?)\s+(?:said|says|added|stated)\s*[:,]\s*\"",
-                            re.IGNORECASE)
+_SPEAKER_FIRST = re.compile(
+    r"^(?P<speaker>[^\"]{3,80}?)\s+(?:said|says|added|stated)\s*[:,]\s*\"", re.IGNORECASE
+)
 _INTRO = re.compile(
     r"^(?:(?:however|finally|moreover|furthermore|therefore|thus|similarly|also|additionally|"
     r"first|second|third|lastly|today|now|meanwhile|nevertheless|instead|above all|in addition|"
@@ -285,23 +311,46 @@ _INTRO = re.compile(
 _PRONOUN_ACTORS = frozenset({"we", "they", "it", "he", "she", "i"})
 # Base forms that open a reader's action when they start a sentence ("Ask your MP to ...");
 # "Urges the government to ..." (a resolution's paragraph) is a call made by the author.
-_IMPERATIVE_CUES = frozenset({"ask", "urge", "encourage", "press", "invite", "request", "implore",
-                              "exhort", "direct", "instruct", "tell", "appeal"})
+_IMPERATIVE_CUES = frozenset(
+    {
+        "ask",
+        "urge",
+        "encourage",
+        "press",
+        "invite",
+        "request",
+        "implore",
+        "exhort",
+        "direct",
+        "instruct",
+        "tell",
+        "appeal",
+    }
+)
 
 
 def _calls_in(sentence: Sentence, context: _Context) -> list[ExtractedCall]:
     if sentence.is_heading and not sentence.lead_in:
         return []
     text = sentence.text
-    if not _MAYBE_CALL.search(text) and not sentence.lead_in and _bare(text.split()[0]) not in _OPENERS:
+    if (
+        not _MAYBE_CALL.search(text)
+        and not sentence.lead_in
+        and _bare(text.split()[0]) not in _OPENERS
+    ):
         return []  # no cue word and no verb to open an imperative: most sentences stop here
     if sentence.lead_in:
         text = _join_lead_in(sentence.lead_in, text)
     # A lead-in that asks nothing ("What you can do:") leaves each item to stand on its own.
     asks = sentence.lead_in is not None and bool(_LEAD_IN_CUE.search(sentence.lead_in))
     body, speaker = _strip_attribution(text if asks or not sentence.lead_in else sentence.text)
-    cue = _find_cue(body, sentence if asks else Sentence(sentence.start, sentence.end, body,
-                                                         is_item=sentence.is_item), context)
+    cue = _find_cue(
+        body,
+        sentence
+        if asks
+        else Sentence(sentence.start, sentence.end, body, is_item=sentence.is_item),
+        context,
+    )
     if cue is None:
         return []
     actor = speaker or cue.actor
@@ -333,8 +382,9 @@ _MAYBE_CALL = re.compile(
     r"mandated|who)\b",
     re.IGNORECASE,
 )
-_OPENERS = ACTION_VERBS | frozenset({"please", "also", "and", "so", "now", "then", "finally",
-                                     "together"})
+_OPENERS = ACTION_VERBS | frozenset(
+    {"please", "also", "and", "so", "now", "then", "finally", "together"}
+)
 
 
 def _join_lead_in(lead_in: str, item: str) -> str:
@@ -354,21 +404,32 @@ def _strip_attribution(text: str) -> tuple[str, str | None]:
         return body + ".", (speaker or None)
     match = _SPEAKER_FIRST.match(text)
     if match:
-        return text[match.end():].strip().rstrip('"'), match.group("speaker").strip()
+        return text[match.end() :].strip().rstrip('"'), match.group("speaker").strip()
     return text.strip('"').strip(), None
 
 
 def _find_cue(body: str, sentence: Sentence, context: _Context) -> _Cue | None:
     lead = sentence.lead_in
     if lead:
-        to_target = re.match(r"^(?:to|for)\s+(?P<target>[^:]+):\s*(?P<item>.*)$", body, re.IGNORECASE)
+        to_target = re.match(
+            r"^(?:to|for)\s+(?P<target>[^:]+):\s*(?P<item>.*)$", body, re.IGNORECASE
+        )
         if to_target:
             item = to_target.group("item")
             if _starts_with_verb(item):
                 return _Cue(None, to_target.group("target").strip(), item)
         body = body.replace(": ", " ", 1)
-    explicit = [found for found in (_cue_call_on(body), _cue_call_that(body), _cue_passive(body),
-                                    _cue_call_for(body), _cue_want(body)) if found is not None]
+    explicit = [
+        found
+        for found in (
+            _cue_call_on(body),
+            _cue_call_that(body),
+            _cue_passive(body),
+            _cue_call_for(body),
+            _cue_want(body),
+        )
+        if found is not None
+    ]
     if explicit:
         return min(explicit, key=lambda found: found[0])[1]
     if body.rstrip('"').endswith("?"):
@@ -389,7 +450,7 @@ def _cue_call_on(body: str) -> tuple[int, _Cue] | None:
         verb = match.group().split()[0].lower()
         if imperative and verb in _IMPERATIVE_CUES:
             return None  # "Ask your MP to ...": an action for the reader, read as an imperative
-        rest = body[match.end():]
+        rest = body[match.end() :]
         if re.match(r"to\s", rest, re.IGNORECASE):
             continue  # "is called upon to", "be encouraged to": the passive cue reads these
         split = _infinitive(rest)
@@ -400,19 +461,22 @@ def _cue_call_on(body: str) -> tuple[int, _Cue] | None:
             continue
         if target.lower() in {"us", "me"} and not body[: match.start()].strip():
             continue
-        return match.start(), _Cue(_subject(body[: match.start()]), target, complement,
-                                   target_after=body[: match.start()])
+        return match.start(), _Cue(
+            _subject(body[: match.start()]), target, complement, target_after=body[: match.start()]
+        )
     return None
 
 
-_WANT = re.compile(r"\b(?:expect(?:s|ed)?|(?:would|'d)\s+(?:also\s+)?(?:like|love)|want(?:s|ed)?)\s+",
-                   re.IGNORECASE)
+_WANT = re.compile(
+    r"\b(?:expect(?:s|ed)?|(?:would|'d)\s+(?:also\s+)?(?:like|love)|want(?:s|ed)?)\s+",
+    re.IGNORECASE,
+)
 
 
 def _cue_want(body: str) -> tuple[int, _Cue] | None:
     """'We expect the company to pay', 'we would like you to meet': a call when X can act."""
     for match in _WANT.finditer(body):
-        split = _infinitive(body[match.end():])
+        split = _infinitive(body[match.end() :])
         if split and len(split[0].split()) <= 8 and _looks_like_agent(split[0]):
             return match.start(), _Cue(_subject(body[: match.start()]), split[0], split[1])
     return None
@@ -422,16 +486,21 @@ def _cue_call_that(body: str) -> tuple[int, _Cue] | None:
     match = _CALL_THAT.search(body)
     if not match:
         return None
-    rest = body[match.end():]
+    rest = body[match.end() :]
     words = rest.split()
     for index, word in enumerate(words[:14]):
         bare = _bare(word)
-        if index and (bare in ACTION_VERBS or bare in ADVERBS) and not _is_determiner_like(words[index - 1]):
+        if (
+            index
+            and (bare in ACTION_VERBS or bare in ADVERBS)
+            and not _is_determiner_like(words[index - 1])
+        ):
             target = " ".join(words[:index])
             if _bare(words[index - 1]) in PREPOSITIONS:
                 continue
-            return match.start(), _Cue(_subject(body[: match.start()]), target,
-                                       " ".join(words[index:]))
+            return match.start(), _Cue(
+                _subject(body[: match.start()]), target, " ".join(words[index:])
+            )
     return None
 
 
@@ -444,14 +513,14 @@ def _cue_passive(body: str) -> tuple[int, _Cue] | None:
     target = _subject(before)
     if not target:
         return None
-    return match.start(), _Cue(None, target, body[match.end():])
+    return match.start(), _Cue(None, target, body[match.end() :])
 
 
 def _cue_call_for(body: str) -> tuple[int, _Cue] | None:
     for match in _CALL_FOR.finditer(body):
         if _preceded_by_determiner(body, match.start()):
             continue
-        rest = body[match.end():]
+        rest = body[match.end() :]
         split = _infinitive(rest)
         actor = _subject(body[: match.start()])
         if split is not None and _looks_like_agent(split[0]):
@@ -462,19 +531,25 @@ def _cue_call_for(body: str) -> tuple[int, _Cue] | None:
 
 def _cue_modal(body: str) -> _Cue | None:
     for match in _MODAL.finditer(body):
-        rest = body[match.end():]
+        rest = body[match.end() :]
         first = _bare(rest.split()[0]) if rest.split() else ""
         if first == "be":
-            passive = re.match(r"be\s+(?:encouraged?|urged|called\s+upon|asked|invited)\s+to\s+", rest,
-                               re.IGNORECASE)
+            passive = re.match(
+                r"be\s+(?:encouraged?|urged|called\s+upon|asked|invited)\s+to\s+",
+                rest,
+                re.IGNORECASE,
+            )
             if not passive:
                 continue
-            rest = rest[passive.end():]
+            rest = rest[passive.end() :]
         elif first in STATIVE_VERBS or not _starts_with_verb(rest, after_to=True):
             continue
         before = body[: match.start()]
-        clause = re.split(r"\b(?:that|but|because|while|if|when|whereas|although)\s+|[;:\"]\s*|,\s+and\s+",
-                          before, flags=re.IGNORECASE)[-1]
+        clause = re.split(
+            r"\b(?:that|but|because|while|if|when|whereas|although)\s+|[;:\"]\s*|,\s+and\s+",
+            before,
+            flags=re.IGNORECASE,
+        )[-1]
         target = _subject(clause)
         if not target or not _looks_like_agent(target):
             continue
@@ -484,7 +559,7 @@ def _cue_modal(body: str) -> _Cue | None:
 
 def _cue_relative_modal(body: str) -> _Cue | None:
     match = _RELATIVE_MODAL.search(body)
-    if not match or not _starts_with_verb(body[match.end():]):
+    if not match or not _starts_with_verb(body[match.end() :]):
         return None
     words = body[: match.start()].split()[-8:]
     start = 0
@@ -493,31 +568,39 @@ def _cue_relative_modal(body: str) -> _Cue | None:
             start = index
             break
     target = " ".join(words[start:])
-    return _Cue(_subject(body[: match.start()]), target, body[match.end():])
+    return _Cue(_subject(body[: match.start()]), target, body[match.end() :])
 
 
 def _cue_imperative(body: str, is_item: bool = False) -> _Cue | None:
-    text = re.sub(r"^(?:please|also|and|so|now|then|finally|together,?)\s+", "", body.strip(),
-                  flags=re.IGNORECASE)
+    text = re.sub(
+        r"^(?:please|also|and|so|now|then|finally|together,?)\s+",
+        "",
+        body.strip(),
+        flags=re.IGNORECASE,
+    )
     words = text.split()
     if len(words) < 3 or re.search(r"[|\u00b7\u2022]", text) or text.endswith("?"):
         return None
     first = _bare(words[0])
     if first not in ACTION_VERBS or not (is_item or body.lstrip('"')[:1].isupper()):
         return None
-    if not text.rstrip('"').endswith((".", "!", ";")) and (len(words) < 6 or first in NAVIGATION_VERBS):
+    if not text.rstrip('"').endswith((".", "!", ";")) and (
+        len(words) < 6 or first in NAVIGATION_VERBS
+    ):
         return None  # short unpunctuated lines are menus and buttons ("Report a policy violation")
     if first in NAVIGATION_VERBS:
         if first not in CAMPAIGN_NAVIGATION_VERBS or len(words) < 4:
             return None
         if _bare(words[1]) in {"this", "now", "up", "us", "our", "here", "in", "online"}:
             return None
-    if any(_bare(word) in {"is", "are", "was", "were", "has", "had", "will", "would", "can"}
-           for word in words[1:5]):
+    if any(
+        _bare(word) in {"is", "are", "was", "were", "has", "had", "will", "would", "can"}
+        for word in words[1:5]
+    ):
         return None
     call_on = re.match(r"call\s+(?:up)?on\s+", text, re.IGNORECASE)
     if call_on:
-        split = _infinitive(text[call_on.end():])
+        split = _infinitive(text[call_on.end() :])
         if split:
             return _Cue(None, split[0], split[1])
     return _Cue(None, READERS, text)
@@ -525,10 +608,11 @@ def _cue_imperative(body: str, is_item: bool = False) -> _Cue | None:
 
 # -- pieces of a cue ---------------------------------------------------------------------------
 
+
 def _infinitive(rest: str) -> tuple[str, str] | None:
     """Split 'the Council to adopt ...' into the target and the complement after 'to'."""
     for match in re.finditer(r"\s+to\s+", rest):
-        after = rest[match.end():]
+        after = rest[match.end() :]
         if _starts_with_verb(after, after_to=True):
             return rest[: match.start()].strip(" ,"), after
     return None
@@ -542,9 +626,14 @@ def _starts_with_verb(text: str, after_to: bool = False) -> bool:
         if bare in ACTION_VERBS:
             return True
         if after_to:
-            return (word[:1].islower() and bare.isalpha() and bare not in DETERMINERS
-                    and bare not in PREPOSITIONS and not bare.endswith("ing")
-                    and bare not in {"be", "have", "date", "what", "which", "whom", "those"})
+            return (
+                word[:1].islower()
+                and bare.isalpha()
+                and bare not in DETERMINERS
+                and bare not in PREPOSITIONS
+                and not bare.endswith("ing")
+                and bare not in {"be", "have", "date", "what", "which", "whom", "those"}
+            )
         return False
     return False
 
@@ -553,11 +642,17 @@ def _is_adverb(word: str) -> bool:
     bare = _bare(word)
     if bare in ADVERBS:
         return True
-    return (bare.endswith("ly") and len(bare) > 5 and bare not in ACTION_VERBS
-            and bare not in _NOT_ADVERBS)
+    return (
+        bare.endswith("ly")
+        and len(bare) > 5
+        and bare not in ACTION_VERBS
+        and bare not in _NOT_ADVERBS
+    )
 
 
-_NOT_ADVERBS = frozenset({"family", "assembly", "monopoly", "italy", "supply", "reply", "rely", "ally"})
+_NOT_ADVERBS = frozenset(
+    {"family", "assembly", "monopoly", "italy", "supply", "reply", "rely", "ally"}
+)
 
 
 @lru_cache(maxsize=65536)
@@ -581,11 +676,20 @@ def _subject(before: str) -> str | None:
     """The noun phrase just before a cue: leading adverbials and quotes removed."""
     text = before.strip().strip('"').strip()
     text = _INTRO.sub("", text)
-    text = re.sub(r"\s+(?:also|further|again|today|therefore|now|strongly|repeatedly|once again|"
-                  r"urgently|is|are|was|were|has|have|had|will|would|hereby|jointly|"
-                  r"(?:is|are|was|were|has been|have been)\s+\w+ing)$", "", text, flags=re.IGNORECASE)
-    text = re.sub(r"\s+(?:also|further|again|today|therefore|now|strongly|is|are|has|have|will)$",
-                  "", text, flags=re.IGNORECASE)
+    text = re.sub(
+        r"\s+(?:also|further|again|today|therefore|now|strongly|repeatedly|once again|"
+        r"urgently|is|are|was|were|has|have|had|will|would|hereby|jointly|"
+        r"(?:is|are|was|were|has been|have been)\s+\w+ing)$",
+        "",
+        text,
+        flags=re.IGNORECASE,
+    )
+    text = re.sub(
+        r"\s+(?:also|further|again|today|therefore|now|strongly|is|are|has|have|will)$",
+        "",
+        text,
+        flags=re.IGNORECASE,
+    )
     text = text.strip(" ,")
     return text or None
 
@@ -599,8 +703,11 @@ def _looks_like_agent(target: str) -> bool:
         return True
     if AGENT_NOUNS & set(lower):
         return True
-    content = [word for word in words if word.lower() not in TITLE_SMALL_WORDS
-               and word.lower() not in DETERMINERS]
+    content = [
+        word
+        for word in words
+        if word.lower() not in TITLE_SMALL_WORDS and word.lower() not in DETERMINERS
+    ]
     if lower[0] in _NOT_AGENTS:
         return False
     if len(content) == 1 and len(words) == 1 and not content[0].isupper():
@@ -611,14 +718,32 @@ def _looks_like_agent(target: str) -> bool:
     return bool(content) and all(word[0].isupper() for word in content)
 
 
-_NOT_AGENTS = frozenset({"this", "these", "that", "those", "it", "there", "we", "i", "what", "which",
-                         "who", "everything", "nothing", "something"})
+_NOT_AGENTS = frozenset(
+    {
+        "this",
+        "these",
+        "that",
+        "those",
+        "it",
+        "there",
+        "we",
+        "i",
+        "what",
+        "which",
+        "who",
+        "everything",
+        "nothing",
+        "something",
+    }
+)
 
 
 # -- demands -----------------------------------------------------------------------------------
 
-_TAIL = re.compile(r"(?:,\s+(?:which|who)\s+(?:has|have|had|is|are|was|were)\b.*|,?\s+and|[\s.;:!\"']+)$",
-                   re.IGNORECASE)
+_TAIL = re.compile(
+    r"(?:,\s+(?:which|who)\s+(?:has|have|had|is|are|was|were)\b.*|,?\s+and|[\s.;:!\"']+)$",
+    re.IGNORECASE,
+)
 _ANAPHORIC = re.compile(
     r"^(?:follow\s+suit|do\s+(?:the\s+same|likewise|so)|follow\s+(?:their|this|that|the(?:ir)?)\s+"
     r"(?:example|lead)|take\s+the\s+same\s+(?:step|steps|action|measures?))$",
@@ -629,7 +754,9 @@ _ANTECEDENT = re.compile(
     r"[^.;]*?\bto\s+(?P<action>[^;]+?)(?=,\s+and\s+(?:calls?|urges?|asks?)\b|[.;]|$)",
     re.IGNORECASE,
 )
-_MULTI_TARGET = re.compile(r",?\s+and\s+(?:also\s+)?(?:up)?on\s+(?P<target>.{3,120}?)\s+to\s+", re.IGNORECASE)
+_MULTI_TARGET = re.compile(
+    r",?\s+and\s+(?:also\s+)?(?:up)?on\s+(?P<target>.{3,120}?)\s+to\s+", re.IGNORECASE
+)
 
 
 def _demands(cue: _Cue, context: _Context) -> list[tuple[str | None, str]]:
@@ -638,7 +765,7 @@ def _demands(cue: _Cue, context: _Context) -> list[tuple[str | None, str]]:
     # "calls on A to do X, and on B to do Y": one target each.
     pieces = [(cue.target, complement)]
     for match in _MULTI_TARGET.finditer(complement):
-        after = complement[match.end():]
+        after = complement[match.end() :]
         if _starts_with_verb(after, after_to=True):
             pieces = [(cue.target, complement[: match.start()]), (match.group("target"), after)]
             break
@@ -658,18 +785,25 @@ def _split_demands(text: str) -> list[str]:
     """Split a complement into coordinated verb phrases: 'A, B, and to C' gives A, B, C."""
     text = _TAIL.sub("", text.strip())
     text = re.sub(r"\s*\([^)]*\)|\s*\[[^\]]*\]", "", text)
-    chunks = re.split(r"\s*;\s*(?:and\s+)?|:\s+(?=(?:it|they|we|you)\s+(?:must|should|ha(?:ve|s)\s+to|needs?\s+to)\b)",
-                      text, flags=re.IGNORECASE)
+    chunks = re.split(
+        r"\s*;\s*(?:and\s+)?|:\s+(?=(?:it|they|we|you)\s+(?:must|should|ha(?:ve|s)\s+to|needs?\s+to)\b)",
+        text,
+        flags=re.IGNORECASE,
+    )
     demands: list[str] = []
     for chunk in chunks:
         demands.extend(_split_coordination(chunk))
     return [d for d in (_tidy(demand) for demand in demands) if d]
 
 
-_SPLIT_POINT = re.compile(r",?\s+and\s+that\s+|,\s+and\s+(?:to\s+)?|,\s+(?:to\s+)?|\s+and\s+(?:to\s+)?")
-_PRONOUN_MODAL = re.compile(r"^(?:it|they|he|she|you|we)\s+(?:must|should|will|shall|ha(?:ve|s)\s+to|needs?\s+to)\s+"
-                            r"(?:also\s+)?",
-                            re.IGNORECASE)
+_SPLIT_POINT = re.compile(
+    r",?\s+and\s+that\s+|,\s+and\s+(?:to\s+)?|,\s+(?:to\s+)?|\s+and\s+(?:to\s+)?"
+)
+_PRONOUN_MODAL = re.compile(
+    r"^(?:it|they|he|she|you|we)\s+(?:must|should|will|shall|ha(?:ve|s)\s+to|needs?\s+to)\s+"
+    r"(?:also\s+)?",
+    re.IGNORECASE,
+)
 
 
 def _split_coordination(text: str) -> list[str]:
@@ -679,21 +813,26 @@ def _split_coordination(text: str) -> list[str]:
     for match in _SPLIT_POINT.finditer(depth_text):
         if match.start() < current_start:
             continue
-        after = text[match.end():]
+        after = text[match.end() :]
         after = _PRONOUN_MODAL.sub("", after)
-        after = re.sub(r"^(?:that\s+)?(?:you|they)\s+", "", after, flags=re.IGNORECASE) \
-            if "that" in match.group() else after
-        left = text[current_start: match.start()]
-        continues_that = "that" in match.group() and re.match(r"^\S+(?:\s+sure)?\s+that\s", left.strip())
+        after = (
+            re.sub(r"^(?:that\s+)?(?:you|they)\s+", "", after, flags=re.IGNORECASE)
+            if "that" in match.group()
+            else after
+        )
+        left = text[current_start : match.start()]
+        continues_that = "that" in match.group() and re.match(
+            r"^\S+(?:\s+sure)?\s+that\s", left.strip()
+        )
         if not _opens_new_demand(after, match.group()) and not continues_that:
             continue
-        left = text[current_start: match.start()]
+        left = text[current_start : match.start()]
         if _is_bare_verb(left) or (_ends_with_adverb(left) and _is_adverb(after.split()[0])):
             continue
         if _shares_trailing_modifier(left, after) and "," not in match.group():
             continue
         pieces.append(left)
-        current_start = match.start() + (len(text[match.start():]) - len(after))
+        current_start = match.start() + (len(text[match.start() :]) - len(after))
     pieces.append(text[current_start:])
     return _share_that_clause_verb(pieces)
 
@@ -715,7 +854,9 @@ def _opens_new_demand(after: str, separator: str) -> bool:
     if len(words) < 2:
         return False
     index = 0
-    while index < len(words) - 1 and (_is_adverb(words[index]) or (words[index] == "and" and index)):
+    while index < len(words) - 1 and (
+        _is_adverb(words[index]) or (words[index] == "and" and index)
+    ):
         index += 1
     verb = _bare(words[index])
     if verb not in ACTION_VERBS or words[index][:1].isupper():
@@ -741,11 +882,15 @@ def _shares_trailing_modifier(left: str, after: str) -> bool:
     """'adopt sanctions and freeze assets, if deemed useful, against X': one demand, not two."""
     if len(left.split()) > 3:
         return False
-    return bool(re.match(r"^\S+(?:\s+\S+){0,2},\s+[^,]+,\s+(?:against|on|for|to|in|from|with)\b", after))
+    return bool(
+        re.match(r"^\S+(?:\s+\S+){0,2},\s+[^,]+,\s+(?:against|on|for|to|in|from|with)\b", after)
+    )
 
 
-_DO_ITS_PART = re.compile(r"^(?:do|play)\s+(?:its|their|your|our|his|her)\s+(?:part|share|bit)\s+by\s+(\w+ing)\b",
-                          re.IGNORECASE)
+_DO_ITS_PART = re.compile(
+    r"^(?:do|play)\s+(?:its|their|your|our|his|her)\s+(?:part|share|bit)\s+by\s+(\w+ing)\b",
+    re.IGNORECASE,
+)
 
 
 def _base_form(gerund: str) -> str:
@@ -761,7 +906,7 @@ def _tidy(demand: str) -> str:
     demand = _PRONOUN_MODAL.sub("", demand.strip())
     part = _DO_ITS_PART.match(demand)
     if part:
-        demand = _base_form(part.group(1)) + demand[part.end():]
+        demand = _base_form(part.group(1)) + demand[part.end() :]
     demand = re.sub(r"^(?:and\s+|to\s+|that\s+)+", "", demand, flags=re.IGNORECASE)
     demand = _TAIL.sub("", demand)
     demand = re.sub(r"\s+", " ", demand).strip(" ,;:-\"'")
@@ -787,7 +932,9 @@ _NOMINAL = re.compile(
 )
 
 
-_IMPOSED = re.compile(r"^(?:\S+\s+){0,3}?(?:sanctions|embargo|embargoes|moratorium|tariffs)\b", re.IGNORECASE)
+_IMPOSED = re.compile(
+    r"^(?:\S+\s+){0,3}?(?:sanctions|embargo|embargoes|moratorium|tariffs)\b", re.IGNORECASE
+)
 
 
 def _nominal_to_verb(chunk: str) -> str:

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-
 from campaign.ingest.extract import READERS, ExtractedCall
 from campaign.ingest.lexicon import ACTION_VERBS, ADVERBS, DETERMINERS, PREPOSITIONS, is_country
 
@@ -42,8 +41,10 @@ class CallGroup:
 
 def group_calls(calls: Iterable[tuple[str, ExtractedCall]]) -> list[CallGroup]:
     """Group (document, call) pairs; the groups found in most documents come first."""
-    items = [(document, call, _DemandKey.of(call.demand), target_kind(call.target))
-             for document, call in calls]
+    items = [
+        (document, call, _DemandKey.of(call.demand), target_kind(call.target))
+        for document, call in calls
+    ]
     # Only calls with the same kind of target and the same action can match: compare within
     # those buckets, and join matches transitively (union-find), so order does not matter.
     buckets: dict[tuple[str, str | None], list[int]] = {}
@@ -59,7 +60,7 @@ def group_calls(calls: Iterable[tuple[str, ExtractedCall]]) -> list[CallGroup]:
 
     for members in buckets.values():
         for position, first in enumerate(members):
-            for second in members[position + 1:]:
+            for second in members[position + 1 :]:
                 if items[first][2].matches(items[second][2]):
                     parent[root(second)] = root(first)
     clusters: dict[int, _Cluster] = {}
@@ -105,7 +106,10 @@ def _normal(text: str) -> str:
 # -- targets -----------------------------------------------------------------------------------
 
 _ALIASES = (
-    (r"\b(?:people's republic of china|prc|chinese|beijing|ccp|chinese communist party)\b", "china"),
+    (
+        r"\b(?:people's republic of china|prc|chinese|beijing|ccp|chinese communist party)\b",
+        "china",
+    ),
     (r"\b(?:european union|eu's|european)\b", "eu"),
     (r"\b(?:united nations|un's)\b", "un"),
     (r"\b(?:united kingdom|british|u\.k\.|britain)\b", "uk"),
@@ -125,9 +129,29 @@ _COMPANY_WORDS = frozenset(
 )
 # Collectives of states: "member states of the EU" are states in general, not one government.
 _BLOCS = frozenset({"eu", "un", "asean", "international", "member", "world", "all", "other"})
-_GENERIC_WORDS = _STATE_WORDS | _COMPANY_WORDS | DETERMINERS | PREPOSITIONS | frozenset(
-    {"and", "or", "remaining", "respective", "national", "around", "whole", "entire", "global",
-     "democratic", "donor", "relevant", "concerned"})
+_GENERIC_WORDS = (
+    _STATE_WORDS
+    | _COMPANY_WORDS
+    | DETERMINERS
+    | PREPOSITIONS
+    | frozenset(
+        {
+            "and",
+            "or",
+            "remaining",
+            "respective",
+            "national",
+            "around",
+            "whole",
+            "entire",
+            "global",
+            "democratic",
+            "donor",
+            "relevant",
+            "concerned",
+        }
+    )
+)
 
 
 @lru_cache(maxsize=16384)
@@ -143,7 +167,11 @@ def target_kind(target: str | None) -> str:
     words = re.findall(r"[a-z][a-z'-]*", text)
     named = [word for word in words if word not in _GENERIC_WORDS]
     if _COMPANY_WORDS & set(words):
-        return "companies:" + " ".join(sorted(set(named) - _BLOCS)) if set(named) - _BLOCS else "companies"
+        return (
+            "companies:" + " ".join(sorted(set(named) - _BLOCS))
+            if set(named) - _BLOCS
+            else "companies"
+        )
     if _STATE_WORDS & set(words) or "member" in words:
         own = sorted(set(named) - _BLOCS)
         return "government:" + " ".join(own) if own else "states"
@@ -152,25 +180,91 @@ def target_kind(target: str | None) -> str:
     return "named:" + " ".join(sorted(set(words) - DETERMINERS))
 
 
-
 # -- demands -----------------------------------------------------------------------------------
 
 _SYNONYMS = {
-    "adopt": "impose", "apply": "impose", "introduce": "impose", "enact": "impose",
-    "implement": "impose", "free": "release", "liberate": "release", "halt": "stop", "cease": "stop",
-    "end": "stop", "terminate": "stop", "shut": "close", "investigate": "investigate",
-    "examine": "investigate", "probe": "investigate", "recognize": "recognise",
-    "acknowledge": "recognise", "designate": "recognise", "declare": "recognise",
-    "abolish": "repeal", "scrap": "repeal", "revoke": "repeal", "rescind": "repeal",
-    "fund": "fund", "finance": "fund", "co-operate": "cooperate", "co-ordinate": "coordinate",
+    "adopt": "impose",
+    "apply": "impose",
+    "introduce": "impose",
+    "enact": "impose",
+    "implement": "impose",
+    "free": "release",
+    "liberate": "release",
+    "halt": "stop",
+    "cease": "stop",
+    "end": "stop",
+    "terminate": "stop",
+    "shut": "close",
+    "investigate": "investigate",
+    "examine": "investigate",
+    "probe": "investigate",
+    "recognize": "recognise",
+    "acknowledge": "recognise",
+    "designate": "recognise",
+    "declare": "recognise",
+    "abolish": "repeal",
+    "scrap": "repeal",
+    "revoke": "repeal",
+    "rescind": "repeal",
+    "fund": "fund",
+    "finance": "fund",
+    "co-operate": "cooperate",
+    "co-ordinate": "coordinate",
 }
-_SUFFIXES = ("ations", "ation", "ions", "ion", "ments", "ment", "ings", "ing", "ies", "es", "ed",
-             "s", "ly", "e")
-_STOP = DETERMINERS | PREPOSITIONS | ADVERBS | frozenset(
-    {"and", "or", "be", "is", "are", "who", "which", "that", "as", "so", "it", "them", "there",
-     # Modifiers that do not change what is asked: "targeted sanctions" are sanctions.
-     "targeted", "specific", "necessary", "similar", "appropriate", "effective", "further", "new",
-     "comprehensive", "immediate", "concrete", "urgent", "meaningful", "strong", "stronger"})
+_SUFFIXES = (
+    "ations",
+    "ation",
+    "ions",
+    "ion",
+    "ments",
+    "ment",
+    "ings",
+    "ing",
+    "ies",
+    "es",
+    "ed",
+    "s",
+    "ly",
+    "e",
+)
+_STOP = (
+    DETERMINERS
+    | PREPOSITIONS
+    | ADVERBS
+    | frozenset(
+        {
+            "and",
+            "or",
+            "be",
+            "is",
+            "are",
+            "who",
+            "which",
+            "that",
+            "as",
+            "so",
+            "it",
+            "them",
+            "there",
+            # Modifiers that do not change what is asked: "targeted sanctions" are sanctions.
+            "targeted",
+            "specific",
+            "necessary",
+            "similar",
+            "appropriate",
+            "effective",
+            "further",
+            "new",
+            "comprehensive",
+            "immediate",
+            "concrete",
+            "urgent",
+            "meaningful",
+            "strong",
+            "stronger",
+        }
+    )
+)
 
 
 def _stem(word: str) -> str:
@@ -212,7 +306,7 @@ def _demand_key(demand: str) -> _DemandKey:
             continue
         if word in ACTION_VERBS:
             verb = _SYNONYMS.get(word, word)
-            rest = words[index + 1:]
+            rest = words[index + 1 :]
         break
     if verb in {"take", "make", "put", "give"} and rest:
         # Light verbs: "take action", "put pressure" - the noun carries the meaning.

@@ -17,12 +17,14 @@ ACTION_VERBS = frozenset(
     arrange arrest ask assess assist assure attend audit avoid ban bar block boost boycott bring
     build buy call campaign cancel cap care cease challenge change check clarify close collect
     combat commemorate commit compensate complete comply condemn conduct confirm consider consult
-    contact contribute convene cooperate co-operate coordinate co-ordinate correct create criminalise
+    contact contribute convene cooperate co-operate coordinate co-ordinate correct create
+    criminalise
     criminalize cut decide declare decline decriminalise decriminalize deliver demand demilitarise
     deny deploy designate destroy develop disclose do discontinue disengage dismantle dismiss divest
     document donate drop ease educate eliminate embargo empower enable enact encourage end endorse
     enforce engage enhance ensure enter establish evacuate examine exclude exempt expand expedite
-    expel exert extend facilitate finance fix follow forbid go freeze fulfil fulfill fund gather give
+    expel exert extend facilitate finance fix follow forbid go freeze fulfil fulfill fund gather
+    give
     grant guarantee halt handle help hold honour honor host identify impose implement improve
     include incorporate increase inform initiate insist install institute integrate introduce
     invest investigate invite invoke involve issue join keep label launch lead legislate lend let
@@ -36,7 +38,8 @@ ACTION_VERBS = frozenset(
     renew reopen repair repatriate repeal replace report request require rescind rescue reserve
     resettle resign resolve respect respond restore restrict resume retract return reverse review
     revise revoke safeguard sanction save scale scrap screen secure seek seize send set settle share
-    shut sign speak spend stand start step stop strike rally demonstrate strengthen submit suspend support sustain take
+    shut sign speak spend stand start step stop strike rally demonstrate strengthen submit
+    suspend support sustain take
     target tell terminate testify thank tighten track train transfer treat uphold urge use
     verify visit vote waive warn welcome withdraw withhold work write
     """.split()
@@ -93,7 +96,8 @@ DETERMINERS = frozenset(
 
 PREPOSITIONS = frozenset(
     """of in on at by for with from to into onto upon about against among amongst between through
-    during within without under over after before across toward towards beyond until via per""".split()
+    during within without under over after before across toward towards beyond until via
+    per""".split()
 )
 
 # Lower-case "small" words allowed inside a Title Case heading or a proper name.
@@ -103,18 +107,48 @@ TITLE_SMALL_WORDS = frozenset(
 
 # Nominalised demands after "calls for": the noun, the verb that states it as an action.
 NOMINAL_DEMANDS = {
-    "release": "release", "end": "end", "investigation": "investigate", "inquiry": "investigate",
-    "reinstatement": "reinstate", "withdrawal": "withdraw", "abolition": "abolish",
-    "suspension": "suspend", "repeal": "repeal", "closure": "close", "ban": "ban",
-    "boycott": "boycott", "removal": "remove", "return": "return", "cessation": "cease",
-    "halt": "halt", "adoption": "adopt", "introduction": "introduce", "imposition": "impose",
-    "establishment": "establish", "creation": "create", "protection": "protect",
-    "recognition": "recognise", "ratification": "ratify", "implementation": "implement",
-    "review": "review", "prosecution": "prosecute", "resignation": "resign",
-    "cancellation": "cancel", "restoration": "restore", "reversal": "reverse", "revocation": "revoke",
-    "freeze": "freeze", "moratorium": "impose a moratorium", "dismissal": "dismiss",
-    "expulsion": "expel", "extension": "extend", "payment": "pay", "compensation": "compensate",
-    "referral": "refer", "designation": "designate", "demilitarisation": "demilitarise",
+    "release": "release",
+    "end": "end",
+    "investigation": "investigate",
+    "inquiry": "investigate",
+    "reinstatement": "reinstate",
+    "withdrawal": "withdraw",
+    "abolition": "abolish",
+    "suspension": "suspend",
+    "repeal": "repeal",
+    "closure": "close",
+    "ban": "ban",
+    "boycott": "boycott",
+    "removal": "remove",
+    "return": "return",
+    "cessation": "cease",
+    "halt": "halt",
+    "adoption": "adopt",
+    "introduction": "introduce",
+    "imposition": "impose",
+    "establishment": "establish",
+    "creation": "create",
+    "protection": "protect",
+    "recognition": "recognise",
+    "ratification": "ratify",
+    "implementation": "implement",
+    "review": "review",
+    "prosecution": "prosecute",
+    "resignation": "resign",
+    "cancellation": "cancel",
+    "restoration": "restore",
+    "reversal": "reverse",
+    "revocation": "revoke",
+    "freeze": "freeze",
+    "moratorium": "impose a moratorium",
+    "dismissal": "dismiss",
+    "expulsion": "expel",
+    "extension": "extend",
+    "payment": "pay",
+    "compensation": "compensate",
+    "referral": "refer",
+    "designation": "designate",
+    "demilitarisation": "demilitarise",
 }
 
 

@@ -36,16 +36,48 @@ _ALIASES = (
     (r"\bmember countries\b", "member states"),
 )
 _IRREGULAR = {
-    "referral": "refer", "closure": "close", "withdrawal": "withdraw", "removal": "remove",
-    "abolition": "abolish", "cessation": "cease", "suspension": "suspend", "uighur": "uyghur",
-    "uighurs": "uyghur", "detainee": "detain", "detainees": "detain", "detention": "detain",
-    "detentions": "detain", "freedom": "free", "prosecution": "prosecute",
+    "referral": "refer",
+    "closure": "close",
+    "withdrawal": "withdraw",
+    "removal": "remove",
+    "abolition": "abolish",
+    "cessation": "cease",
+    "suspension": "suspend",
+    "uighur": "uyghur",
+    "uighurs": "uyghur",
+    "detainee": "detain",
+    "detainees": "detain",
+    "detention": "detain",
+    "detentions": "detain",
+    "freedom": "free",
+    "prosecution": "prosecute",
     "prosecutions": "prosecute",
 }
 _LIGHT_VERBS = frozenset({"take", "make", "give", "pay", "put", "do", "have", "use", "work"})
 _SKIPPED_BEFORE_HEAD = frozenset({"not", "immediately", "also", "urgently", "fully"})
-_SUFFIXES = ("ations", "ation", "itions", "ition", "ions", "ion", "ments", "ment", "ings", "ing",
-             "ies", "ied", "ures", "ure", "als", "al", "es", "ed", "s", "ly", "e")
+_SUFFIXES = (
+    "ations",
+    "ation",
+    "itions",
+    "ition",
+    "ions",
+    "ion",
+    "ments",
+    "ment",
+    "ings",
+    "ing",
+    "ies",
+    "ied",
+    "ures",
+    "ure",
+    "als",
+    "al",
+    "es",
+    "ed",
+    "s",
+    "ly",
+    "e",
+)
 LEVELS = ("sentence", "demand", "target+demand")
 
 
@@ -106,8 +138,11 @@ def demand_matches(predicted: str, gold: str) -> bool:
     if not wanted:
         return False
     head = _head(gold)
-    return (len(wanted & got) / len(wanted) >= 0.5 and (head is None or head in got)
-            and len(_tokens(predicted)) <= 3 * len(_tokens(gold)) + 8)
+    return (
+        len(wanted & got) / len(wanted) >= 0.5
+        and (head is None or head in got)
+        and len(_tokens(predicted)) <= 3 * len(_tokens(gold)) + 8
+    )
 
 
 def target_matches(predicted: str | None, gold: dict) -> bool:
@@ -117,8 +152,11 @@ def target_matches(predicted: str | None, gold: dict) -> bool:
     got = _target_words(predicted)
     for name in (gold.get("target"), gold.get("target_as_written"), gold.get("implied_target")):
         wanted = _target_words(name)
-        if wanted and got and (wanted <= got or got <= wanted
-                               or len(wanted & got) / len(wanted | got) >= 0.5):
+        if (
+            wanted
+            and got
+            and (wanted <= got or got <= wanted or len(wanted & got) / len(wanted | got) >= 0.5)
+        ):
             return True
     return False
 
@@ -137,8 +175,12 @@ def _pair_score(predicted: dict, gold: dict, level: str) -> float | None:
     return coverage + (0.5 if target_ok else 0.0) + (0.1 if gold["tier"] == "core" else 0.0)
 
 
-def score(gold: list[dict], predicted: list[dict], docs: list[str] | None = None,
-          negatives: list[dict] | None = None) -> dict[str, dict[str, float]]:
+def score(
+    gold: list[dict],
+    predicted: list[dict],
+    docs: list[str] | None = None,
+    negatives: list[dict] | None = None,
+) -> dict[str, dict[str, float]]:
     """Return {level: {tp, fp, fn, P, R, F1}} for predictions against labels."""
     borderline: dict[str, list[str]] = defaultdict(list)
     for negative in negatives or []:
@@ -156,8 +198,12 @@ def score(gold: list[dict], predicted: list[dict], docs: list[str] | None = None
         labels, guesses = gold_by_doc.get(doc, []), predicted_by_doc.get(doc, [])
         for level in LEVELS:
             pairs = sorted(
-                ((found, p, g) for p, guess in enumerate(guesses) for g, label in enumerate(labels)
-                 if (found := _pair_score(guess, label, level)) is not None),
+                (
+                    (found, p, g)
+                    for p, guess in enumerate(guesses)
+                    for g, label in enumerate(labels)
+                    if (found := _pair_score(guess, label, level)) is not None
+                ),
                 reverse=True,
             )
             matched_guesses: set[int] = set()
@@ -172,11 +218,16 @@ def score(gold: list[dict], predicted: list[dict], docs: list[str] | None = None
             for p, guess in enumerate(guesses):
                 if p in matched_guesses:
                     continue
-                if any(sentences_overlap(guess.get("sentence", ""), s) for s in borderline.get(doc, [])):
+                if any(
+                    sentences_overlap(guess.get("sentence", ""), s) for s in borderline.get(doc, [])
+                ):
                     continue
                 counts[level][1] += 1
-            counts[level][2] += sum(1 for g, label in enumerate(labels)
-                                    if label["tier"] == "core" and g not in matched_labels)
+            counts[level][2] += sum(
+                1
+                for g, label in enumerate(labels)
+                if label["tier"] == "core" and g not in matched_labels
+            )
     return {level: _rates(*counts[level]) for level in LEVELS}
 
 
@@ -184,5 +235,11 @@ def _rates(tp: int, fp: int, fn: int) -> dict[str, float]:
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"tp": tp, "fp": fp, "fn": fn, "P": round(precision, 3), "R": round(recall, 3),
-            "F1": round(f1, 3)}
+    return {
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "P": round(precision, 3),
+        "R": round(recall, 3),
+        "F1": round(f1, 3),
+    }

@@ -104,7 +104,9 @@ def _looks_like_name(line: str) -> bool:
     return capitalised / len(words) >= 0.8 and words[0][0].isupper()
 
 
-_SMALL_WORDS = frozenset({"of", "for", "and", "the", "in", "on", "de", "du", "la", "et", "to", "at", "with", "against"})
+_SMALL_WORDS = frozenset(
+    {"of", "for", "and", "the", "in", "on", "de", "du", "la", "et", "to", "at", "with", "against"}
+)
 
 
 def _clean_name(line: str) -> str:
