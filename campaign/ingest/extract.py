@@ -273,7 +273,8 @@ _CALL_ON = re.compile(
     re.IGNORECASE,
 )
 _CALL_THAT = re.compile(
-    r"\b(?:ask(?:s|ed|ing)?|urg(?:e|es|ed|ing)|demand(?:s|ed|ing)?|request(?:s|ed|ing)?|"
+    r"\b(?:it\s+is\s+(?:\w+\s+)?(?:imperative|essential|vital|crucial|important|urgent|"
+    r"necessary)|ask(?:s|ed|ing)?|urg(?:e|es|ed|ing)|demand(?:s|ed|ing)?|request(?:s|ed|ing)?|"
     r"insist(?:s|ed|ing)?|recommend(?:s|ed|ing)?|propos(?:e|es|ed|ing))\s+that\s+",
     re.IGNORECASE,
 )
@@ -361,6 +362,10 @@ def _calls_in(sentence: Sentence, context: _Context) -> list[ExtractedCall]:
     calls = []
     for target, demand in _demands(cue, context):
         target = _resolve_target(target, context)
+        if target == "It":
+            target = _previous_subject(context.previous)
+            if target is None:
+                return []
         calls.append(ExtractedCall(text, actor, target, demand, sentence.start, sentence.end))
     return calls
 
@@ -379,6 +384,7 @@ _MAYBE_CALL = re.compile(
     r"\b(?:call|calls|called|calling|appeal\w*|urg\w*|ask\w*|encourag\w*|implor\w*|invit\w*|"
     r"request\w*|exhort\w*|press\w*|direct\w*|instruct\w*|demand\w*|insist\w*|recommend\w*|"
     r"propos\w*|expect\w*|like|love|want\w*|must|should|ought|needs?|has|have|required|"
+    r"imperative|essential|vital|crucial|important|urgent|necessary|"
     r"mandated|who)\b",
     re.IGNORECASE,
 )
@@ -422,6 +428,7 @@ def _find_cue(body: str, sentence: Sentence, context: _Context) -> _Cue | None:
     explicit = [
         found
         for found in (
+            _cue_demands_of(body),
             _cue_call_on(body),
             _cue_call_that(body),
             _cue_passive(body),
@@ -465,6 +472,23 @@ def _cue_call_on(body: str) -> tuple[int, _Cue] | None:
             _subject(body[: match.start()]), target, complement, target_after=body[: match.start()]
         )
     return None
+
+
+_DEMANDS_OF = re.compile(
+    r"\b(?:demands?|asks?|requests?|calls?)\s+(?:of|to)\s+(?P<target>[^:;.]{3,80}?):\s+",
+    re.IGNORECASE,
+)
+
+
+def _cue_demands_of(body: str) -> tuple[int, _Cue] | None:
+    """'makes three demands of the government: (1) ..., (2) ...'."""
+    match = _DEMANDS_OF.search(body)
+    if not match or not _looks_like_agent(match.group("target")):
+        return None
+    complement = re.sub(r"^\(?\w{1,2}\)\s*", "", body[match.end() :])
+    if not _starts_with_verb(complement, after_to=True):
+        return None
+    return match.start(), _Cue(_subject(body[: match.start()]), match.group("target"), complement)
 
 
 _WANT = re.compile(
@@ -551,6 +575,8 @@ def _cue_modal(body: str) -> _Cue | None:
             flags=re.IGNORECASE,
         )[-1]
         target = _subject(clause)
+        if target and target.lower() == "it" and body.startswith(target):
+            return _Cue(None, target, rest)  # resolved from the sentence before, or dropped
         if not target or not _looks_like_agent(target):
             continue
         return _Cue(None, target, rest)
@@ -791,7 +817,9 @@ def _split_demands(text: str) -> list[str]:
         flags=re.IGNORECASE,
     )
     demands: list[str] = []
-    for chunk in chunks:
+    for index, chunk in enumerate(chunks):
+        if index and not _starts_with_verb(chunk, after_to=True):
+            continue  # "; and be it further": the clause after a semicolon asks nothing
         demands.extend(_split_coordination(chunk))
     return [d for d in (_tidy(demand) for demand in demands) if d]
 
@@ -816,7 +844,7 @@ def _split_coordination(text: str) -> list[str]:
         after = text[match.end() :]
         after = _PRONOUN_MODAL.sub("", after)
         after = (
-            re.sub(r"^(?:that\s+)?(?:you|they)\s+", "", after, flags=re.IGNORECASE)
+            re.sub(r"^(?:that\s+)?(?:you|they|it|he|she|we)\s+", "", after, flags=re.IGNORECASE)
             if "that" in match.group()
             else after
         )
@@ -831,6 +859,8 @@ def _split_coordination(text: str) -> list[str]:
             continue
         if _shares_trailing_modifier(left, after) and "," not in match.group():
             continue
+        if match.group().strip() in {",", ", to"} and "," in left:
+            continue  # "the right of all workers, including migrants, to form ...": not a list
         pieces.append(left)
         current_start = match.start() + (len(text[match.start() :]) - len(after))
     pieces.append(text[current_start:])
@@ -859,6 +889,9 @@ def _opens_new_demand(after: str, separator: str) -> bool:
     ):
         index += 1
     verb = _bare(words[index])
+    if re.search(r"\bto\s*$", separator) and not words[index][:1].isupper():
+        # After "and to" a verb must follow, known to the lexicon or not ("and to repay").
+        return _starts_with_verb(" ".join(words[index:]), after_to=True)
     if verb not in ACTION_VERBS or words[index][:1].isupper():
         return False
     following = _bare(words[index + 1]) if index + 1 < len(words) else ""
@@ -875,7 +908,8 @@ def _ends_with_adverb(left: str) -> bool:
 def _is_bare_verb(left: str) -> bool:
     """'monitor and stop X': a lone verb shares the object of the next one."""
     words = [w for w in left.split() if _bare(w) not in ADVERBS]
-    return len(words) <= 1
+    # "... to form and join trade unions": the last verb of the left part has no object.
+    return len(words) <= 1 or (_bare(words[-2]) == "to" and _bare(words[-1]) in ACTION_VERBS)
 
 
 def _shares_trailing_modifier(left: str, after: str) -> bool:
@@ -975,6 +1009,20 @@ def _resolve_target(target: str | None, context: _Context) -> str | None:
     if target.lower() == "you" and context.salutation:
         return context.salutation
     return target or None
+
+
+_LEADING_SUBJECT = re.compile(
+    r"^\"?((?:[Tt]he\s+)?[A-Z][\w'-]*(?:\s+[\w'-]+){0,5}?)\s+(?:has|have|is|are|was|were|must|"
+    r"should|will|can|could|did|does|said|says|holds?|keeps?|remains?)\b"
+)
+
+
+def _previous_subject(previous: str) -> str | None:
+    """The agent that opens the previous sentence, which a following 'It must ...' refers to."""
+    match = _LEADING_SUBJECT.match(previous or "")
+    if match and _looks_like_agent(match.group(1)) and match.group(1).lower() != "it":
+        return match.group(1)
+    return None
 
 
 def _salutation(text: str) -> str | None:
