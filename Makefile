@@ -38,10 +38,11 @@ test: install browser-deps
 	  CAMPAIGN_TEST_BACKEND=postgresql $(BIN)/pytest -q -m "not backend_independent"; \
 	fi
 
-## Call extraction quality: P/R/F1 on ../shared/seeds (when present), our own set and the held-out set.
+## Call extraction quality: P/R/F1 on ../shared/seeds (when present) and our labelled sets (tests/data/).
 eval: install
 	$(BIN)/python -m campaign.ingest.evaluate $(if $(wildcard ../shared/seeds/calls.jsonl),../shared/seeds/calls.jsonl) \
-	  tests/data/calls/calls.jsonl tests/data/calls_heldout/calls.jsonl
+	  tests/data/calls/calls.jsonl tests/data/calls_heldout/calls.jsonl \
+	  tests/data/calls_blind/calls.jsonl tests/data/calls_unseen/calls.jsonl
 
 ## Time the call extractor on a ~1 MB document (the issue asks for under 2 s).
 bench-extract: install

@@ -9,7 +9,11 @@ from campaign.ingest.evaluate import OWN_LABELS, REPO_ROOT, SHARED_SCORER, evalu
 
 pytestmark = pytest.mark.backend_independent
 
-HELD_OUT_LABELS = REPO_ROOT / "tests" / "data" / "calls_heldout" / "calls.jsonl"
+DATA = REPO_ROOT / "tests" / "data"
+# Sets labelled after the extractor was written (tests/data/README.md tells their story).
+LATER_SETS = [
+    DATA / name / "calls.jsonl" for name in ("calls_heldout", "calls_blind", "calls_unseen")
+]
 
 
 def test_seeds_target_and_demand_f1(shared_seeds):
@@ -24,14 +28,15 @@ def test_own_set_target_and_demand_f1():
     assert result.f1("target+demand") >= 0.85, result.scores
 
 
-def test_held_out_set_target_and_demand_f1():
-    assert evaluate(HELD_OUT_LABELS).f1("target+demand") >= 0.85
+@pytest.mark.parametrize("labels", LATER_SETS, ids=lambda path: path.parent.name)
+def test_sets_labelled_after_the_extractor_was_written(labels):
+    assert evaluate(labels).f1("target+demand") >= 0.85
 
 
 def test_the_project_scorer_agrees_with_the_shared_one(shared_seeds):
     if not SHARED_SCORER.exists():
         pytest.skip("../shared/tools/score_calls.py is not present")
-    for labels in (shared_seeds / "calls.jsonl", OWN_LABELS, HELD_OUT_LABELS):
+    for labels in (shared_seeds / "calls.jsonl", OWN_LABELS, *LATER_SETS):
         assert evaluate(labels).scores == evaluate(labels, scorer=REPO_ROOT / "missing.py").scores
 
 

@@ -23,8 +23,8 @@ ACTION_VERBS = frozenset(
     deny deploy designate destroy develop disclose do discontinue disengage dismantle dismiss divest
     document donate drop ease educate eliminate embargo empower enable enact encourage end endorse
     enforce engage enhance ensure enter establish evacuate examine exclude exempt expand expedite
-    expel exert extend facilitate finance fix follow forbid form go freeze fulfil fulfill fund gather
-    give
+    expel exert extend facilitate finance fix follow forbid form go freeze fulfil fulfill fund
+    gather give
     grant guarantee halt handle help hold honour honor host identify impose implement improve
     include incorporate increase inform initiate insist install institute integrate introduce
     invest investigate invite invoke involve issue join keep label launch lead legislate lend let
