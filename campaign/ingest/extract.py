@@ -101,21 +101,19 @@ _ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof st no nos art sec gen rep sen gov jr sr vs etc e.g i.e u.s u.k u.n e.u
     inc ltd co corp dept para arts cf approx fig hon rt""".split()
 )
-# Sentence ends: punctuation, closing quotes or brackets, space, then a capital, digit or quote.
-_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
-# Sentences glued without a space: "atrocities.Please", "genocide:Call".
-_GLUED = re.compile(r"(?<=[a-z]{2}[.!?:])(?=[A-Z][a-z])")
-# Words glued without a space or stop: "treatmentsFreeze bank accounts".
-_CAMEL = re.compile(r"(?<=[a-z]{3})(?=[A-Z][a-z]+\b)")
 _SENTENCE_OPENERS = frozenset(
     """the we our this these they it in please a an for as at on all governments government
     members citizens people""".split()
 )
 _CAMEL_OPENERS = ACTION_VERBS | _SENTENCE_OPENERS
-# The three kinds of cut in one pass over a line.
+# Where a line is cut into sentences, in one pass:
+# - stop: punctuation, closing quotes or brackets, space, then a capital, digit or quote;
+# - glued: sentences glued without a space ("atrocities.Please", "genocide:Call");
+# - camel: words glued without a stop ("treatmentsFreeze"), cut when a verb or opener follows.
 _CUT = re.compile(
-    rf"(?P<stop>{_BOUNDARY.pattern})|(?<=[a-z]{{2}}[.!?:])(?P<glued>)(?=[A-Z][a-z])|"
-    r"(?<=[a-z]{3})(?=(?P<camel>[A-Z][a-z]+)\b)"
+    r"(?P<stop>[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9]))"
+    r"|(?<=[a-z]{2}[.!?:])(?P<glued>)(?=[A-Z][a-z])"
+    r"|(?<=[a-z]{3})(?=(?P<camel>[A-Z][a-z]+)\b)"
 )
 
 
@@ -262,7 +260,7 @@ class _Cue:
     target: str | None
     complement: str  # the text that holds the demands, starting at the verb
     nominal: bool = False  # "calls for the release of ...": demands are noun phrases
-    target_after: str = ""  # text before the cue, searched for "follow suit" antecedents
+    before_cue: str = ""  # text before the cue, searched for "follow suit" antecedents
 
 
 _CALL_ON = re.compile(
@@ -469,7 +467,7 @@ def _cue_call_on(body: str) -> tuple[int, _Cue] | None:
         if target.lower() in {"us", "me"} and not body[: match.start()].strip():
             continue
         return match.start(), _Cue(
-            _subject(body[: match.start()]), target, complement, target_after=body[: match.start()]
+            _subject(body[: match.start()]), target, complement, before_cue=body[: match.start()]
         )
     return None
 
@@ -994,7 +992,7 @@ def _resolve_anaphoric(demand: str, cue: _Cue, context: _Context) -> str:
     """'calls on others to follow suit': read the action they are to follow."""
     if not _ANAPHORIC.match(demand):
         return demand
-    for source in (cue.target_after, context.previous):
+    for source in (cue.before_cue, context.previous):
         match = _ANTECEDENT.search(source or "")
         if match:
             return _tidy(match.group("action"))
