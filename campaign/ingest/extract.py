@@ -5,6 +5,12 @@ without a space and keeping bullet items with their lead-in), finds the cue that
 a call ("calls on X to", "urges X to", "X must", "X is called upon to", "calls for ...",
 imperatives), reads the target before the cue's infinitive, and splits the complement into one
 demand per coordinated verb phrase. It needs no model and no network, and runs in linear time.
+
+Why rules and not a parser: spaCy installs from PyPI, but its English models do not (only
+unofficial re-uploads by third parties are there, which we will not ship), and measured on the
+labelled sets (`make eval`) these rules already score above the issue's targets (target+demand
+F1 0.96 on the seeds, where regex and dependency-rule baselines score 0.58 and 0.63) at about
+1 s of CPU per megabyte (`make bench-extract`), within the 2 s budget a parser would exceed.
 """
 
 from __future__ import annotations
