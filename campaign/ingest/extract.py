@@ -10,7 +10,7 @@ Why rules and not a parser: spaCy installs from PyPI, but its English models do 
 unofficial re-uploads by third parties are there, which we will not ship), and measured on the
 labelled sets (`make eval`) these rules already score above the issue's targets (target+demand
 F1 0.96 on the seeds, where regex and dependency-rule baselines score 0.58 and 0.63) at about
-1 s of CPU per megabyte (`make bench-extract`), within the 2 s budget a parser would exceed.
+1 s of CPU per megabyte (`make bench-extract`), within the 2 s budget.
 """
 
 from __future__ import annotations
