@@ -4,6 +4,8 @@ sentences, bullet lists under a lead-in, quotes, odd spaces, passives, and look-
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from campaign.ingest.extract import READERS, ExtractedCall, extract_calls, split_sentences
 from campaign.ingest.grouping import group_calls, target_kind
@@ -277,3 +279,43 @@ def test_target_kinds():
     assert target_kind("member states of the European Union") == target_kind("Governments")
     assert target_kind("the Chinese authorities") != target_kind("governments")
     assert target_kind(None) == "unstated"
+
+
+# -- any input ---------------------------------------------------------------------------------
+
+_PIECES = st.sampled_from(
+    [
+        "We call on the council to",
+        " act now",
+        ".",
+        "Please refer to",
+        " the report",
+        "\u00a0",
+        "\n- to adopt a plan;",
+        "\n",
+        ":",
+        '"',
+        "\u201c",
+        "must",
+        " and ",
+        ", ",
+        "Governments should",
+        "Stop",
+        "(1)",
+        "treatmentsFreeze",
+        "Dear Minister,\n",
+        "It",
+        "?",
+        "\u2019s",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(_PIECES, st.text(max_size=12)), max_size=30))
+def test_any_text_gives_calls_with_offsets_inside_it(pieces):
+    text = "".join(pieces)
+    for call in extract_calls(text):
+        assert 0 <= call.start < call.end <= len(text)
+        assert call.demand
+        assert text[call.start : call.end].strip()

@@ -348,7 +348,9 @@ def _calls_in(sentence: Sentence, context: _Context) -> list[ExtractedCall]:
         text = _join_lead_in(sentence.lead_in, text)
     # A lead-in that asks nothing ("What you can do:") leaves each item to stand on its own.
     asks = sentence.lead_in is not None and bool(_LEAD_IN_CUE.search(sentence.lead_in))
-    body, speaker = _strip_attribution(text if asks or not sentence.lead_in else sentence.text)
+    analysed = text if asks or not sentence.lead_in else sentence.text
+    # Splitting a sentence costs time in its length squared; real sentences are far shorter.
+    body, speaker = _strip_attribution(analysed[:_LONGEST_SENTENCE])
     cue = _find_cue(
         body,
         sentence
@@ -374,6 +376,7 @@ def _calls_in(sentence: Sentence, context: _Context) -> list[ExtractedCall]:
     return calls
 
 
+_LONGEST_SENTENCE = 2000
 _LEAD_IN_CUE = re.compile(
     r"\b(?:call(?:s|ed|ing)?|appeal(?:s|ed|ing)?|urg(?:e|es|ed|ing)|ask(?:s|ed|ing)?|"
     r"demand(?:s|ed|ing)?|request(?:s|ed|ing)?|encourag(?:e|es|ed|ing)|invit(?:e|es|ed|ing)|"
