@@ -319,3 +319,16 @@ def test_any_text_gives_calls_with_offsets_inside_it(pieces):
         assert 0 <= call.start < call.end <= len(text)
         assert call.demand
         assert text[call.start : call.end].strip()
+
+
+def test_a_call_as_the_json_record_of_campaign_extract():
+    (call,) = extract_calls("We call on the mayor to close the incinerator.")
+    assert call.as_record("a.txt") == {
+        "doc": "a.txt",
+        "sentence": "We call on the mayor to close the incinerator.",
+        "actor": "We",
+        "target": "the mayor",
+        "demand": "close the incinerator",
+        "start": 0,
+        "end": 46,
+    }

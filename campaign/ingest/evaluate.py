@@ -46,22 +46,11 @@ class Evaluation:
 
 def predict(documents: list[Path]) -> list[dict]:
     """Run the extractor over documents; one record per call in the scorer's format."""
-    records = []
-    for path in documents:
-        text = path.read_text(encoding="utf-8")
-        for call in extract_calls(text):
-            records.append(
-                {
-                    "doc": path.name,
-                    "sentence": call.sentence,
-                    "actor": call.actor,
-                    "target": call.target,
-                    "demand": call.demand,
-                    "start": call.start,
-                    "end": call.end,
-                }
-            )
-    return records
+    return [
+        call.as_record(path.name)
+        for path in documents
+        for call in extract_calls(path.read_text(encoding="utf-8"))
+    ]
 
 
 def evaluate(labels_path: Path, scorer: Path | None = None) -> Evaluation:

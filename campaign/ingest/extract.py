@@ -50,6 +50,18 @@ class ExtractedCall:
     start: int  # offsets of the sentence (for a bullet item: of the item) in the original text
     end: int
 
+    def as_record(self, doc: str) -> dict[str, object]:
+        """Return the call as the JSON object `campaign extract --json` prints a line of."""
+        return {
+            "doc": doc,
+            "sentence": self.sentence,
+            "actor": self.actor,
+            "target": self.target,
+            "demand": self.demand,
+            "start": self.start,
+            "end": self.end,
+        }
+
 
 def extract_calls(text: str) -> list[ExtractedCall]:
     """Return every call to action in the text, one per demand, in document order."""
