@@ -332,3 +332,24 @@ def test_a_call_as_the_json_record_of_campaign_extract():
         "start": 0,
         "end": 46,
     }
+
+
+def test_hard_wrapped_lines_are_read_as_one_sentence():
+    text = (
+        "Subject: Forced evictions in the river district\n\n"
+        "The tenants' association calls on the Housing Minister and the city\n"
+        "council to halt the demolitions in the river district, and to offer every\n"
+        "family a home in the same neighbourhood.\n"
+        "- to publish the resettlement plan in\n"
+        "  full;\n"
+    )
+    assert demands(text) == [
+        ("the Housing Minister and the city council", "halt the demolitions in the river district"),
+        (
+            "the Housing Minister and the city council",
+            "offer every family a home in the same neighbourhood",
+        ),
+    ]
+    first = extract_calls(text)[0]
+    assert text[first.start : first.end].startswith("The tenants' association calls on")
+    assert text[first.start : first.end].endswith("same neighbourhood.")

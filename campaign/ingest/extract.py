@@ -151,7 +151,7 @@ def split_sentences(text: str) -> list[Sentence]:
     """Split a document into sentences, keeping bullet items with the line that introduces them."""
     plain = _plain(text)
     skip = find_signatory_list(text)
-    lines = _lines(plain)
+    lines = _unwrap(_lines(plain))
     sentences: list[Sentence] = []
     lead_in: str | None = None
     first_line = next((index for index, line in enumerate(lines) if line[2].strip()), -1)
@@ -199,6 +199,33 @@ def _lines(plain: str) -> list[tuple[int, int, str]]:
         out.append((position, position + len(line), line))
         position += len(raw)
     return out
+
+
+def _unwrap(lines: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Join hard-wrapped lines ("...calls on the" / "Council to adopt ...") into one line."""
+    out: list[tuple[int, int, str]] = []
+    for start, end, line in lines:
+        if out and _continues(out[-1][2], line):
+            previous_start, _, previous = out[-1]
+            out[-1] = (previous_start, end, f"{previous}\n{line}")
+        else:
+            out.append((start, end, line))
+    return out
+
+
+def _continues(previous: str, line: str) -> bool:
+    stripped = line.strip()
+    last = previous.rsplit("\n", 1)[-1].strip()
+    if not stripped or not last or _BULLET.match(line):
+        return False
+    if last.endswith((".", "!", "?", ":", ";", "\u2026", '"', "'", ")", "]", ",")) and not (
+        last.endswith(",") and stripped[:1].islower()
+    ):
+        return False
+    if stripped[:1].islower():
+        return True
+    # A long line cut without punctuation, followed by more prose (not a heading).
+    return len(last) >= 50 and not _is_heading(last, False) and not _is_heading(stripped, False)
 
 
 def _next_is_bullet(lines: list[tuple[int, int, str]], index: int) -> bool:
