@@ -16,6 +16,7 @@ F1 0.96 on the seeds, where regex and dependency-rule baselines score 0.58 and 0
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -152,6 +153,7 @@ def split_sentences(text: str) -> list[Sentence]:
     plain = _plain(text)
     skip = find_signatory_list(text)
     lines = _unwrap(_lines(plain))
+    cuts = _cut_positions(plain)
     sentences: list[Sentence] = []
     lead_in: str | None = None
     first_line = next((index for index, line in enumerate(lines) if line[2].strip()), -1)
@@ -172,7 +174,7 @@ def split_sentences(text: str) -> list[Sentence]:
             if stripped.endswith(":") and _next_is_bullet(lines, index):
                 lead_in = _clean(stripped)
                 continue
-        spans = list(_sentence_spans(plain, body_start, end))
+        spans = list(_sentence_spans(plain, cuts, body_start, end))
         for piece_start, piece_end in spans:
             cleaned = _clean(plain[piece_start:piece_end])
             if not cleaned:
@@ -235,29 +237,35 @@ def _next_is_bullet(lines: list[tuple[int, int, str]], index: int) -> bool:
     return False
 
 
-def _sentence_spans(plain: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """Yield sentence spans between start and end, splitting at stops and at glued sentences."""
-    segment = plain[start:end]
-    cuts = {0, len(segment)}
-    for match in _CUT.finditer(segment):
+def _cut_positions(plain: str) -> list[int]:
+    """Every place in the text where one sentence ends and another begins, in order."""
+    cuts = []
+    for match in _CUT.finditer(plain):
         if match.group("stop"):
-            if not _ends_with_abbreviation(segment, match.start()):
-                cuts.add(match.end())
+            if not _ends_with_abbreviation(plain, match.start()):
+                cuts.append(match.end())
         elif match.group("glued") is not None:
-            if not _ends_with_abbreviation(segment, match.start() - 1):
-                cuts.add(match.start())
+            if not _ends_with_abbreviation(plain, match.start() - 1):
+                cuts.append(match.start())
         elif match.group("camel").lower() in _CAMEL_OPENERS:
-            cuts.add(match.start())
-    ordered = sorted(cuts)
-    for a, b in zip(ordered, ordered[1:], strict=False):
-        piece = segment[a:b]
+            cuts.append(match.start())
+    return cuts
+
+
+def _sentence_spans(plain: str, cuts: list[int], start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Yield the sentence spans between start and end, trimmed of surrounding spaces."""
+    inside = cuts[bisect_right(cuts, start) : bisect_left(cuts, end)]
+    bounds = [start, *inside, end]
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        piece = plain[a:b]
         lead = len(piece) - len(piece.lstrip())
         trail = len(piece.rstrip())
         if trail > lead:
-            yield start + a + lead, start + a + trail
+            yield a + lead, a + trail
 
 
 _LAST_WORD = re.compile(r"([A-Za-z.]+)$")
+_WORDS = re.compile(r"[A-Za-z][A-Za-z'-]*")
 
 
 def _ends_with_abbreviation(segment: str, stop: int) -> bool:
@@ -269,8 +277,7 @@ def _ends_with_abbreviation(segment: str, stop: int) -> bool:
 
 
 def _clean(text: str) -> str:
-    text = _BULLET.sub("", text)
-    return re.sub(r"\s+", " ", text).strip()
+    return " ".join(_BULLET.sub("", text).split())
 
 
 def _is_heading(cleaned: str, is_first_line: bool) -> bool:
@@ -279,7 +286,7 @@ def _is_heading(cleaned: str, is_first_line: bool) -> bool:
         return False
     if is_first_line:
         return True
-    words = re.findall(r"[A-Za-z][A-Za-z'-]*", cleaned)
+    words = _WORDS.findall(cleaned)
     if len(words) < 2:
         return True
     if cleaned.upper() == cleaned:
@@ -377,11 +384,7 @@ def _calls_in(sentence: Sentence, context: _Context) -> list[ExtractedCall]:
     if sentence.is_heading and not sentence.lead_in:
         return []
     text = sentence.text
-    if (
-        not _MAYBE_CALL.search(text)
-        and not sentence.lead_in
-        and _bare(text.split()[0]) not in _OPENERS
-    ):
+    if not sentence.lead_in and not _may_be_call(text):
         return []  # no cue word and no verb to open an imperative: most sentences stop here
     if sentence.lead_in:
         text = _join_lead_in(sentence.lead_in, text)
@@ -424,19 +427,45 @@ _LEAD_IN_CUE = re.compile(
 )
 
 
-# Every cue below contains one of these words; a sentence without any cannot be a call,
-# unless it opens with a verb (an imperative).
-_MAYBE_CALL = re.compile(
-    r"\b(?:call|calls|called|calling|appeal\w*|urg\w*|ask\w*|encourag\w*|implor\w*|invit\w*|"
-    r"request\w*|exhort\w*|press\w*|direct\w*|instruct\w*|demand\w*|insist\w*|recommend\w*|"
-    r"propos\w*|expect\w*|like|love|want\w*|must|should|ought|needs?|has|have|required|"
-    r"imperative|essential|vital|crucial|important|urgent|necessary|"
-    r"mandated|who)\b",
-    re.IGNORECASE,
+# Every cue contains one of these words (or a word starting with one of the prefixes); a
+# sentence without any cannot be a call, unless it opens with a verb (an imperative).
+_CUE_WORDS = frozenset(
+    """call calls called calling like love must should ought need needs has have required
+    imperative essential vital crucial important urgent necessary mandated who""".split()
+)
+_CUE_PREFIXES = (
+    "appeal",
+    "urg",
+    "ask",
+    "encourag",
+    "implor",
+    "invit",
+    "request",
+    "exhort",
+    "press",
+    "direct",
+    "instruct",
+    "demand",
+    "insist",
+    "recommend",
+    "propos",
+    "expect",
+    "want",
 )
 _OPENERS = ACTION_VERBS | frozenset(
     {"please", "also", "and", "so", "now", "then", "finally", "together"}
 )
+_WORD = re.compile(r"[a-z]+")
+
+
+def _may_be_call(text: str) -> bool:
+    """A cheap first look: most sentences of a document have no cue word at all."""
+    words = _WORD.findall(text.lower())
+    if not words:
+        return False
+    if words[0] in _OPENERS:
+        return True
+    return any(word in _CUE_WORDS or word.startswith(_CUE_PREFIXES) for word in words)
 
 
 def _join_lead_in(lead_in: str, item: str) -> str:
@@ -681,9 +710,12 @@ def _cue_imperative(body: str, is_item: bool = False) -> _Cue | None:
 # -- pieces of a cue ---------------------------------------------------------------------------
 
 
+_TO = re.compile(r"\s+to\s+")
+
+
 def _infinitive(rest: str) -> tuple[str, str] | None:
     """Split 'the Council to adopt ...' into the target and the complement after 'to'."""
-    for match in re.finditer(r"\s+to\s+", rest):
+    for match in _TO.finditer(rest):
         after = rest[match.end() :]
         if _starts_with_verb(after, after_to=True):
             return rest[: match.start()].strip(" ,"), after
@@ -744,30 +776,27 @@ def _preceded_by_determiner(body: str, position: int) -> bool:
     return _bare(previous[0]) in DETERMINERS or _bare(previous[0]) in {"'s", "s"}
 
 
+# Words between a subject and its cue verb: "MEPs also call on", "a group ... is calling on".
+_SUBJECT_TAIL = re.compile(
+    r"\s+(?:also|further|again|today|therefore|now|strongly|repeatedly|once again|"
+    r"urgently|is|are|was|were|has|have|had|will|would|hereby|jointly|"
+    r"(?:is|are|was|were|has been|have been)\s+\w+ing)$",
+    re.IGNORECASE,
+)
+
+
 def _subject(before: str) -> str | None:
     """The noun phrase just before a cue: leading adverbials and quotes removed."""
     text = before.strip().strip('"').strip()
     text = _INTRO.sub("", text)
-    text = re.sub(
-        r"\s+(?:also|further|again|today|therefore|now|strongly|repeatedly|once again|"
-        r"urgently|is|are|was|were|has|have|had|will|would|hereby|jointly|"
-        r"(?:is|are|was|were|has been|have been)\s+\w+ing)$",
-        "",
-        text,
-        flags=re.IGNORECASE,
-    )
-    text = re.sub(
-        r"\s+(?:also|further|again|today|therefore|now|strongly|is|are|has|have|will)$",
-        "",
-        text,
-        flags=re.IGNORECASE,
-    )
+    text = _SUBJECT_TAIL.sub("", text)
+    text = _SUBJECT_TAIL.sub("", text)
     text = text.strip(" ,")
     return text or None
 
 
 def _looks_like_agent(target: str) -> bool:
-    words = re.findall(r"[A-Za-z][A-Za-z'-]*", target)
+    words = _WORDS.findall(target)
     if not words:
         return False
     lower = [word.lower().removesuffix("'s") for word in words]
@@ -982,14 +1011,17 @@ def _base_form(gerund: str) -> str:
     return stem
 
 
+_LEADING_LINKS = re.compile(r"^(?:and\s+|to\s+|that\s+)+", re.IGNORECASE)
+
+
 def _tidy(demand: str) -> str:
     demand = _PRONOUN_MODAL.sub("", demand.strip())
     part = _DO_ITS_PART.match(demand)
     if part:
         demand = _base_form(part.group(1)) + demand[part.end() :]
-    demand = re.sub(r"^(?:and\s+|to\s+|that\s+)+", "", demand, flags=re.IGNORECASE)
+    demand = _LEADING_LINKS.sub("", demand)
     demand = _TAIL.sub("", demand)
-    demand = re.sub(r"\s+", " ", demand).strip(" ,;:-\"'")
+    demand = " ".join(demand.split()).strip(" ,;:-\"'")
     if not demand:
         return ""
     return demand[0].lower() + demand[1:] if not demand[:2].isupper() else demand
@@ -1025,15 +1057,22 @@ def _nominal_to_verb(chunk: str) -> str:
             return "impose " + re.sub(r"^(?:an?|the)\s+", "", chunk, flags=re.IGNORECASE)
         return chunk
     verb = NOMINAL_DEMANDS[match.group("noun").lower()]
-    adverbs = [
-        word + ("ly" if not word.endswith("l") else "ly")
-        for word in match.group("adjectives").split()
-    ]
-    adverbs = [re.sub(r"lely$", "ly", re.sub(r"ically$", "ically", word)) for word in adverbs]
+    adverbs = [_adverb(word) for word in match.group("adjectives").split()]
     obj = match.group("object")
     if match.group("prep").lower() not in {"of", "to", "into"}:
         obj = f"{match.group('prep')} {obj}"
     return " ".join([*adverbs, verb, obj])
+
+
+def _adverb(adjective: str) -> str:
+    """'immediate' -> 'immediately', 'full' -> 'fully', 'possible' -> 'possibly'."""
+    if adjective.endswith("ll"):
+        return adjective[:-1] + "y"
+    if adjective.endswith("le") and len(adjective) > 4:
+        return adjective[:-1] + "y"
+    if adjective.endswith("ic"):
+        return adjective + "ally"
+    return adjective + "ly"
 
 
 def _resolve_anaphoric(demand: str, cue: _Cue, context: _Context) -> str:

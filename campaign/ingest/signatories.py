@@ -27,6 +27,7 @@ _PROSE = re.compile(
     re.IGNORECASE,
 )
 _MIN_NAMES = 3
+_NOT_NAME_ENDINGS = (".", "?", "!", ":", ";", ",")
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def _after_header(lines: list[tuple[int, int, str]], index: int) -> bool:
 
 
 def _looks_like_name(line: str) -> bool:
-    if len(line) > 100 or not line.strip():
+    if len(line) > 100 or not line.strip() or line.rstrip().endswith(_NOT_NAME_ENDINGS):
         return False
     body = _MARKER.sub("", line).strip()
     if not body or len(body) > 90 or body.endswith((".", "?", "!", ":", ";", ",")):
