@@ -353,3 +353,15 @@ def test_hard_wrapped_lines_are_read_as_one_sentence():
     first = extract_calls(text)[0]
     assert text[first.start : first.end].startswith("The tenants' association calls on")
     assert text[first.start : first.end].endswith("same neighbourhood.")
+
+
+def test_reported_speech_and_trailing_contrasts_stay_out_of_target_and_demand():
+    assert demands("Analysts say the central bank should cut interest rates next month.") == [
+        ("the central bank", "cut interest rates next month")
+    ]
+    assert demands(
+        "In 2019 the UN called on Myanmar to end the violence, but nothing changed."
+    ) == [("Myanmar", "end the violence")]
+    assert demands("Last year, MEPs urged the Commission to act; it did not.") == [
+        ("the Commission", "act")
+    ]

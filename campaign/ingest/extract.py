@@ -645,7 +645,8 @@ def _cue_modal(body: str) -> _Cue | None:
             continue
         before = body[: match.start()]
         clause = re.split(
-            r"\b(?:that|but|because|while|if|when|whereas|although)\s+|[;:\"]\s*|,\s+and\s+",
+            r"\b(?:that|but|because|while|if|when|whereas|although|says?|said|argues?|argued|"
+            r"believes?|believed|thinks?|warns?|warned|insists?|insisted)\s+|[;:\"]\s*|,\s+and\s+",
             before,
             flags=re.IGNORECASE,
         )[-1]
@@ -736,7 +737,7 @@ def _starts_with_verb(text: str, after_to: bool = False) -> bool:
                 and bare not in DETERMINERS
                 and bare not in PREPOSITIONS
                 and not bare.endswith("ing")
-                and bare not in {"be", "have", "date", "what", "which", "whom", "those"}
+                and bare not in _NOT_VERBS_AFTER_TO
             )
         return False
     return False
@@ -756,6 +757,12 @@ def _is_adverb(word: str) -> bool:
 
 _NOT_ADVERBS = frozenset(
     {"family", "assembly", "monopoly", "italy", "supply", "reply", "rely", "ally"}
+)
+
+
+_NOT_VERBS_AFTER_TO = frozenset(
+    """be have date what which whom who those it its they them we us you he him she her i me
+    this there here nothing something everything""".split()
 )
 
 
@@ -842,7 +849,8 @@ _NOT_AGENTS = frozenset(
 # -- demands -----------------------------------------------------------------------------------
 
 _TAIL = re.compile(
-    r"(?:,\s+(?:which|who)\s+(?:has|have|had|is|are|was|were)\b.*|,?\s+and|[\s.;:!\"']+)$",
+    r"(?:,\s+(?:which|who)\s+(?:has|have|had|is|are|was|were)\b.*|,\s+but\s+.*|,?\s+and|"
+    r"[\s.;:!\"']+)$",
     re.IGNORECASE,
 )
 _ANAPHORIC = re.compile(
@@ -893,6 +901,7 @@ def _split_demands(text: str) -> list[str]:
     )
     demands: list[str] = []
     for index, chunk in enumerate(chunks):
+        chunk = _PRONOUN_MODAL.sub("", chunk)  # "...: they have to deliver"
         if index and not _starts_with_verb(chunk, after_to=True):
             continue  # "; and be it further": the clause after a semicolon asks nothing
         demands.extend(_split_coordination(chunk))
