@@ -365,3 +365,13 @@ def test_reported_speech_and_trailing_contrasts_stay_out_of_target_and_demand():
     assert demands("Last year, MEPs urged the Commission to act; it did not.") == [
         ("the Commission", "act")
     ]
+
+
+def test_institutions_acting_for_states_are_one_kind_of_target():
+    groups = group_calls(
+        [
+            ("a.txt", _call("the Council", "adopt targeted sanctions")),
+            ("b.txt", _call("the Commission", "adopt targeted sanctions")),
+        ]
+    )
+    assert [group.document_count for group in groups] == [2]

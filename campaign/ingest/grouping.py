@@ -117,10 +117,14 @@ _ALIASES = (
     (r"\b(?:burmese|burma|myanmar's)\b", "myanmar"),
     (r"\b(?:hong kong's|hongkong)\b", "hong kong"),
 )
+# Public authorities that can act on a demand: governments and the institutions that act for
+# them (an EU Commission or Council, a ministry, a parliament).
 _STATE_WORDS = frozenset(
     """government governments state states country countries nation nations leaders leader council
-    community world parliament parliaments legislature lawmakers ministers minister authorities
-    authority regime administration""".split()
+    community world parliament parliaments legislature legislatures lawmakers legislators
+    ministers minister ministry ministries authorities authority regime administration commission
+    congress senate assembly president presidents secretary chancellor mps meps
+    representatives""".split()
 )
 _COMPANY_WORDS = frozenset(
     """company companies brand brands bank banks business businesses corporation corporations
