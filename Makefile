@@ -7,7 +7,7 @@ CAMPAIGN := $(BIN)/campaign
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run serve test test-sqlite test-postgres browser-deps clean eval bench-extract
+.PHONY: install run serve test test-sqlite test-postgres browser-deps clean
 
 # The virtual environment is rebuilt whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -38,6 +38,11 @@ test: install browser-deps
 	  CAMPAIGN_TEST_BACKEND=postgresql $(BIN)/pytest -q -m "not backend_independent"; \
 	fi
 
+clean:
+	rm -rf $(VENV) .pytest_cache
+
+.PHONY: eval bench-extract
+
 ## Call extraction quality: P/R/F1 on ../shared/seeds (when present) and our labelled sets (tests/data/).
 eval: install
 	$(BIN)/python -m campaign.ingest.evaluate $(if $(wildcard ../shared/seeds/calls.jsonl),../shared/seeds/calls.jsonl) \
@@ -47,6 +52,3 @@ eval: install
 ## Time the call extractor on a ~1 MB document (the issue asks for under 2 s).
 bench-extract: install
 	$(BIN)/python benchmarks/bench_extract.py
-
-clean:
-	rm -rf $(VENV) .pytest_cache

@@ -1,1 +1,1 @@
-"""Documents in, calls to action out: extraction, signatory lists and grouping of calls."""
+"""Documents in, calls to action out: reading documents and extracting what they ask for."""
