@@ -3,6 +3,8 @@ sentences, bullet lists under a lead-in, quotes, odd spaces, passives, and look-
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -233,8 +235,12 @@ def test_the_53_organisations_of_the_joint_statement_in_the_seeds(shared_seeds):
         for path in shared_seeds.glob("*.txt")
         if "Joint Statement" in path.read_text(encoding="utf-8")
     )
-    names = detect_signatories(statement.read_text(encoding="utf-8"))
+    text = statement.read_text(encoding="utf-8")
+    names = detect_signatories(text)
     assert len(names) == 53
+    # As stored after ingestion: runs of blank lines squeezed to one, spaces trimmed.
+    squeezed = re.sub(r"\n\s*\n+", "\n\n", "\n".join(line.strip() for line in text.splitlines()))
+    assert detect_signatories(squeezed) == names
     assert names[0] == "Atajurt Eriktileri \u2013 Kazakh Human Rights"
     assert names[-1] == "World Uyghur Congress Foundation"
     assert "Uighur Society \u201cIttipak\u201d of the Kyrgyz Republic" in names
@@ -375,3 +381,13 @@ def test_institutions_acting_for_states_are_one_kind_of_target():
         ]
     )
     assert [group.document_count for group in groups] == [2]
+
+
+def test_a_numbered_list_ends_where_the_numbers_do():
+    names = ["Coastal Rights Association", "Delta Fishers Union", "Harbour Workers Federation"]
+    text = (
+        "We call on governments to act.\n\n"
+        + "\n".join(f"{number}. {name}" for number, name in enumerate(names, 1))
+        + "\n\nCampaign for Clean Harbours\n\nWe defend the rights of harbour communities.\n"
+    )
+    assert detect_signatories(text) == names

@@ -55,6 +55,7 @@ def find_signatory_list(text: str) -> SignatoryList | None:
         names: list[str] = []
         span_end = lines[index][1]
         after_header = index > 0 and _after_header(lines, index)
+        style = _marker_style(lines[index][2])
         while index < len(lines):
             start, end, line = lines[index]
             if not line.strip():
@@ -63,7 +64,8 @@ def find_signatory_list(text: str) -> SignatoryList | None:
                     index += 1
                     continue
                 break
-            if not _looks_like_name(line):
+            # A numbered list ends where the numbers do: the next line is a footer, not a name.
+            if not _looks_like_name(line) or _marker_style(line) != style:
                 break
             names.append(_clean_name(line))
             span_end = end
@@ -72,6 +74,13 @@ def find_signatory_list(text: str) -> SignatoryList | None:
             best = SignatoryList(lines[run_start][0], span_end, names)
         index = max(index, run_start + 1)
     return best
+
+
+def _marker_style(line: str) -> str:
+    marker = _MARKER.match(line)
+    if not marker:
+        return "none"
+    return "number" if any(c.isdigit() for c in marker.group()) else "bullet"
 
 
 def _lines_with_offsets(text: str) -> list[tuple[int, int, str]]:
