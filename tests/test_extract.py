@@ -391,3 +391,11 @@ def test_a_numbered_list_ends_where_the_numbers_do():
         + "\n\nCampaign for Clean Harbours\n\nWe defend the rights of harbour communities.\n"
     )
     assert detect_signatories(text) == names
+
+
+def test_typos_do_not_hide_a_call():
+    text = "The Allaince urges goverments to relese the detanees and to investigaet the abuses."
+    assert demands(text) == [
+        ("goverments", "relese the detanees"),
+        ("goverments", "investigaet the abuses"),
+    ]
