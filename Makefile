@@ -40,3 +40,15 @@ test: install browser-deps
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+.PHONY: eval bench-extract
+
+## Call extraction quality: P/R/F1 on ../shared/seeds (when present) and our labelled sets (tests/data/).
+eval: install
+	$(BIN)/python -m campaign.ingest.evaluate $(if $(wildcard ../shared/seeds/calls.jsonl),../shared/seeds/calls.jsonl) \
+	  tests/data/calls/calls.jsonl tests/data/calls_heldout/calls.jsonl \
+	  tests/data/calls_blind/calls.jsonl tests/data/calls_unseen/calls.jsonl
+
+## Time the call extractor on a ~1 MB document (the issue asks for under 2 s).
+bench-extract: install
+	$(BIN)/python benchmarks/bench_extract.py
