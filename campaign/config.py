@@ -41,6 +41,10 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_RATE_LIMIT": "5 per minute",
     "SIGN_RATE_LIMIT": "60 per minute",
     "DEFAULT_LANGUAGE": "en",
+    # Days after a letter is sent before its writer is asked whether the office replied.
+    "LETTER_REPLY_CHECK_DAYS": 14,
+    # A Unicode TTF font for printed letters; empty means DejaVu Sans or another system font.
+    "LETTER_FONT": "",
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "TESTING": False,
 }

@@ -36,6 +36,11 @@ def mailto_link(letter: Letter) -> str:
             f"?subject={quote(letter.subject, safe='')}&body={quote(body, safe='')}")
 
 
+def web_link(url: str) -> str | None:
+    """An office's web address if it is one (imported data could hold a javascript: URL)."""
+    return url if url.lower().startswith(("https://", "http://")) else None
+
+
 def eml_bytes(letter: Letter, supporter_email: str) -> bytes:
     """The letter as an email file From the supporter To the office, to send from their account."""
     msg = EmailMessage()
