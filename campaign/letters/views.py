@@ -201,7 +201,7 @@ def confirm_send(token: str) -> ResponseReturnValue:
                                token=token)
     try:
         letters.send_through_app(db.session, letter)
-    except (letters.LetterError, HeaderInjectionError):
+    except (letters.LetterError, ValueError):  # ValueError: an address that cannot be a header
         db.session.rollback()
         return render_template("letters/problem.html", problem="cannot-send"), 409
     db.session.commit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from email.headerregistry import Address
 
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 from campaign.db import utcnow
 from campaign.models import Letter
 from campaign.services import letters
-from campaign.services.mail import display_address, queue_email
+from campaign.services.mail import check_header_value, queue_email
 
 
 def _link(path: str) -> str:
@@ -22,16 +23,22 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def named_address(name: str, address: str) -> str:
+    """`Name <address>` unencoded (the outbox refuses encoded words; sending encodes it)."""
+    return str(Address(display_name=check_header_value(name),
+                       addr_spec=check_header_value(address)))
+
+
 def supporter_address(letter: Letter) -> str:
     """`Name <address>` of the supporter, refusing anything that could break a header."""
     assert letter.signatory is not None
-    return display_address(letter.supporter_name, letter.signatory.email)
+    return named_address(letter.supporter_name, letter.signatory.email)
 
 
 def queue_letter(session: Session, letter: Letter, when: datetime) -> None:
     """Put the letter in the outbox for the office, to leave no earlier than `when`."""
     legislator = letter.legislator
-    email = queue_email(session, to=display_address(legislator.name, legislator.email),
+    email = queue_email(session, to=named_address(legislator.name, legislator.email),
                         subject=_one_line(letter.subject), body=letter.body, kind="letter",
                         reply_to=supporter_address(letter))
     email.next_attempt_at = when
