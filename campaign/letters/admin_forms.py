@@ -6,6 +6,7 @@ import re
 
 from flask_wtf import FlaskForm
 from wtforms import FloatField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from campaign.services.letter_templates import MAX_SOURCE_CHARS
@@ -50,8 +51,9 @@ class LetterCampaignForm(FlaskForm):
                                                    message="Use chamber slugs and commas.")])
     default_language = StringField("Default language", default="en", filters=[nfc],
                                    validators=[DataRequired(), _LANGUAGE])
-    state = SelectField("State", choices=[("draft", "Draft"), ("open", "Open"),
-                                          ("closed", "Closed")], default="draft")
+    state = SelectField("State", choices=[SelectChoice("draft", "Draft"),
+                                          SelectChoice("open", "Open"),
+                                          SelectChoice("closed", "Closed")], default="draft")
     similarity_threshold = FloatField(
         "Near-copy threshold", default=0.8,
         description="From 0 to 1: a letter whose own words are at least this similar to another "

@@ -6,6 +6,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from campaign.countries import country_names
@@ -112,9 +113,9 @@ class ConfirmSendForm(FlaskForm):
 
 class ReplyForm(FlaskForm):
     status = RadioField(_l("Did the office answer your letter?"), choices=[
-        (ReplyStatus.REPLIED.value, _l("Yes, they replied to what I wrote")),
-        (ReplyStatus.ACKNOWLEDGED.value, _l("They only acknowledged receiving it")),
-        (ReplyStatus.NO_REPLY.value, _l("No answer yet")),
+        SelectChoice(ReplyStatus.REPLIED.value, _l("Yes, they replied to what I wrote")),
+        SelectChoice(ReplyStatus.ACKNOWLEDGED.value, _l("They only acknowledged receiving it")),
+        SelectChoice(ReplyStatus.NO_REPLY.value, _l("No answer yet")),
     ], validators=[DataRequired(_l("Please choose an answer."))])
 
     def reply_status(self) -> ReplyStatus:

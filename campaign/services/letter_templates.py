@@ -64,6 +64,12 @@ class _LetterSandbox(SandboxedEnvironment):
     def is_safe_callable(self, obj: Any) -> bool:
         return False
 
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        if isinstance(__obj, Undefined):
+            # Say why it is undefined ("access to attribute 'format' ... is unsafe").
+            __obj._fail_with_undefined_error()
+        return super().call(__context, __obj, *args, **kwargs)
+
     def wrap_str_format(self, value: Any) -> None:
         # No str.format / format_map at all: even sandboxed, "{:>999999999}" builds a huge string.
         return None
