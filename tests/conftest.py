@@ -244,3 +244,8 @@ def smtp_server(app: Flask) -> Iterator[MailSink]:
     app.config["SMTP_URL"] = f"smtp://127.0.0.1:{port}"
     yield sink
     controller.stop()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="Rewrite golden files (tests/golden/) from the current output.")

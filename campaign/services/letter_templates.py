@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import operator
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -296,6 +297,10 @@ class TemplateChoice:
     origin: str
 
 
+# A file template may name its subject in a leading comment: {# subject: ... #}
+_SUBJECT_COMMENT = re.compile(r"\A\{#\s*subject:\s*(.+?)\s*#\}")
+
+
 def _file_template(slug: str, language: str) -> Path | None:
     if "/" in slug or "/" in language or slug.startswith("."):
         return None
@@ -324,8 +329,10 @@ def template_for(session: Session, letter_campaign: LetterCampaign, language: st
                               written.body_source, "admin")
     path = _file_template(letter_campaign.slug, language)
     if path is not None:
-        return TemplateChoice(language, letter_campaign.subject, path.read_text(encoding="utf-8"),
-                              "file")
+        source = path.read_text(encoding="utf-8")
+        subject = _SUBJECT_COMMENT.match(source)
+        return TemplateChoice(language, subject.group(1) if subject else letter_campaign.subject,
+                              source, "file")
     return None
 
 
