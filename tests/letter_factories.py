@@ -46,6 +46,17 @@ AREAS = {
 }
 
 
+def make_campaign(app: Flask, slug: str = "letters-campaign") -> int:
+    """A campaign without an organizer, for tests that need no login."""
+    from campaign.models import Campaign
+
+    with app.app_context():
+        campaign = Campaign(slug=slug, name="Letters")
+        db.session.add(campaign)
+        db.session.commit()
+        return campaign.id
+
+
 @dataclass
 class LetterWorld:
     letter_campaign_id: int

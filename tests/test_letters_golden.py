@@ -9,8 +9,6 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
-from typing import Any
-
 import pytest
 from flask import Flask
 
@@ -18,7 +16,7 @@ from campaign.extensions import db
 from campaign.models import Legislator, LetterCampaign
 from campaign.services import letters
 from campaign.services.letter_templates import SupporterPart, format_letter_date
-from tests.letter_factories import LetterWorld, make_letter_world
+from tests.letter_factories import LetterWorld, make_campaign, make_letter_world
 
 GOLDEN = Path(__file__).parent / "golden" / "letters"
 DAY = date(2026, 3, 5)
@@ -46,8 +44,8 @@ def _update_requested(config: pytest.Config) -> bool:
 
 
 @pytest.fixture
-def world(app: Flask, organizer: dict[str, Any]) -> LetterWorld:
-    return make_letter_world(app, organizer["campaign_id"])
+def world(app: Flask) -> LetterWorld:
+    return make_letter_world(app, make_campaign(app))
 
 
 @pytest.mark.parametrize(("case", "key"), CASES)
