@@ -22,19 +22,28 @@ TALKING_POINTS = [
     "Publish the list of regions and sectors at high risk of state-imposed forced labour.",
     "Give affected communities and civil society a real way to submit evidence.",
 ]
-EP_ADDRESS = "European Parliament\nBâtiment Altiero Spinelli\n60, rue Wiertz\n1047 Bruxelles\nBelgium"
+EP_ADDRESS = ("European Parliament\nBâtiment Altiero Spinelli\n60, rue Wiertz\n1047 Bruxelles\n"
+              "Belgium")
 
 # (key, name, given, family, gender, area code, languages, email)
 MEPS = [
-    ("lambert", "Sophie Lambert", "Sophie", "Lambert", "female", "BE-FR", ["fr"], "sophie.lambert@europarl.test"),
-    ("peeters", "Jan Peeters", "Jan", "Peeters", "male", "BE-NL", ["nl"], "jan.peeters@europarl.test"),
-    ("dubois", "Claire Dubois", "Claire", "Dubois", "female", "FR", ["fr"], "claire.dubois@europarl.test"),
+    ("lambert", "Sophie Lambert", "Sophie", "Lambert",
+      "female", "BE-FR", ["fr"], "sophie.lambert@europarl.test"),
+    ("peeters", "Jan Peeters", "Jan", "Peeters",
+      "male", "BE-NL", ["nl"], "jan.peeters@europarl.test"),
+    ("dubois", "Claire Dubois", "Claire", "Dubois",
+      "female", "FR", ["fr"], "claire.dubois@europarl.test"),
     ("martin", "Jean Martin", "Jean", "Martin", "male", "FR", ["fr"], "jean.martin@europarl.test"),
-    ("bernard", "Camille Bernard", "Camille", "Bernard", "", "FR", ["fr"], "camille.bernard@europarl.test"),
-    ("schmidt", "Anna Schmidt", "Anna", "Schmidt", "female", "DE", ["de"], "anna.schmidt@europarl.test"),
-    ("mueller", "Thomas Müller", "Thomas", "Müller", "male", "DE", ["de"], "thomas.mueller@europarl.test"),
-    ("obriain", "Seán Ó Briain", "Seán", "Ó Briain", "male", "IE-S", ["en", "ga"], "sean.obriain@europarl.test"),
-    ("devries", "Eva de Vries", "Eva", "de Vries", "female", "NL", ["nl"], "eva.devries@europarl.test"),
+    ("bernard", "Camille Bernard", "Camille", "Bernard",
+      "", "FR", ["fr"], "camille.bernard@europarl.test"),
+    ("schmidt", "Anna Schmidt", "Anna", "Schmidt",
+      "female", "DE", ["de"], "anna.schmidt@europarl.test"),
+    ("mueller", "Thomas Müller", "Thomas", "Müller",
+      "male", "DE", ["de"], "thomas.mueller@europarl.test"),
+    ("obriain", "Seán Ó Briain", "Seán", "Ó Briain",
+      "male", "IE-S", ["en", "ga"], "sean.obriain@europarl.test"),
+    ("devries", "Eva de Vries", "Eva", "de Vries",
+      "female", "NL", ["nl"], "eva.devries@europarl.test"),
 ]
 AREAS = {
     "BE-FR": ("region", "French-speaking electoral college", "BE"),

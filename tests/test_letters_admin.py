@@ -51,10 +51,11 @@ def test_organizer_creates_a_letter_campaign_with_its_own_template(
     assert "is already taken" in response.get_data(as_text=True)
 
     # Templates in English and German, written in the admin.
-    for language, source in (("en", "{{ legislator.salutation }},\n\n{{ supporter.personal_paragraph }}\n\n"
-                                    "{% for p in campaign.talking_points %}- {{ p }}\n{% endfor %}\n{{ supporter.name }}\n"),
-                             ("de", "{{ legislator.salutation }},\n\n{{ supporter.personal_paragraph }}\n\n"
-                                    "Mit freundlichen Grüßen\n{{ supporter.name }}\n")):
+    opening = "{{ legislator.salutation }},\n\n{{ supporter.personal_paragraph }}\n\n"
+    for language, source in (
+            ("en", opening + "{% for p in campaign.talking_points %}- {{ p }}\n{% endfor %}\n"
+                             "{{ supporter.name }}\n"),
+            ("de", opening + "Mit freundlichen Grüßen\n{{ supporter.name }}\n")):
         url = f"/admin/letters/{letter_campaign_id}/templates/{language}"
         page = admin_client.get(url)
         response = admin_client.post(url, data={
@@ -68,7 +69,8 @@ def test_organizer_creates_a_letter_campaign_with_its_own_template(
     # A German MEP gets the German template; a French one the default (English).
     schmidt = client.get(f"/letters/free-the-journalists/to/{world.legislators['schmidt']}")
     assert "Sehr geehrte Frau Schmidt," in schmidt.get_data(as_text=True)
-    response = client.post(f"/letters/free-the-journalists/to/{world.legislators['schmidt']}", data={
+    write_url = f"/letters/free-the-journalists/to/{world.legislators['schmidt']}"
+    response = client.post(write_url, data={
         "name": "Jo", "email": "jo@example.org", "personal_paragraph": PERSONAL,
         "csrf_token": csrf_from(schmidt.get_data(as_text=True))})
     assert response.status_code == 303
@@ -96,13 +98,16 @@ def test_organizer_creates_a_letter_campaign_with_its_own_template(
     assert client.get("/letters/free-the-journalists").status_code == 404
 
 
-def test_letter_campaigns_of_other_campaigns_are_hidden(app: Flask, admin_client: FlaskClient) -> None:
+def test_letter_campaigns_of_other_campaigns_are_hidden(app: Flask,
+                                                        admin_client: FlaskClient) -> None:
     from tests.letter_factories import make_campaign
 
     world = make_letter_world(app, make_campaign(app, "someone-else"))
-    assert admin_client.get(f"/admin/letters/{world.letter_campaign_id}").status_code == 404
-    assert admin_client.get(f"/admin/letters/{world.letter_campaign_id}/templates/en").status_code == 404
-    assert "Enforce the forced labour ban" not in admin_client.get("/admin/letters/").get_data(as_text=True)
+    base = f"/admin/letters/{world.letter_campaign_id}"
+    assert admin_client.get(base).status_code == 404
+    assert admin_client.get(f"{base}/templates/en").status_code == 404
+    listing = admin_client.get("/admin/letters/").get_data(as_text=True)
+    assert "Enforce the forced labour ban" not in listing
 
 
 def test_admin_letters_need_login(client: FlaskClient) -> None:

@@ -16,15 +16,15 @@ from campaign.db import utcnow
 from campaign.mailer import send_due
 from campaign.services.letter_templates import format_letter_date
 from tests.conftest import csrf_from
-from tests.letter_factories import DEMO_SLUG, LetterWorld, make_letter_world
+from tests.letter_factories import DEMO_SLUG, LetterWorld, make_campaign, make_letter_world
 
 PERSONAL = ("My grandmother was held in a camp and made to sew clothes for export. "
             "I want to be sure that nothing she was forced to make can be sold here.")
 
 
 @pytest.fixture
-def world(app: Flask, organizer: dict[str, Any]) -> LetterWorld:
-    return make_letter_world(app, organizer["campaign_id"])
+def world(app: Flask) -> LetterWorld:
+    return make_letter_world(app, make_campaign(app))
 
 
 def _write(client: FlaskClient, legislator_id: int, **overrides: str) -> str:
@@ -131,7 +131,8 @@ def test_write_edit_download_and_send(app: Flask, client: FlaskClient, world: Le
     confirm_page = client.get(path)
     assert confirm_page.status_code == 200
     assert smtp_server.wait_for(1) and send_due(app) == 0  # a GET sends nothing
-    response = client.post(path, data={"csrf_token": csrf_from(confirm_page.get_data(as_text=True))})
+    confirm_token = csrf_from(confirm_page.get_data(as_text=True))
+    response = client.post(path, data={"csrf_token": confirm_token})
     assert response.status_code == 200
     assert send_due(app) == 1
     letter = smtp_server.wait_for(2)[1]
@@ -146,7 +147,7 @@ def test_write_edit_download_and_send(app: Flask, client: FlaskClient, world: Le
     assert smtp_server.envelopes[1].rcpt_tos == ["claire.dubois@europarl.test"]
 
     # Confirming twice sends nothing more.
-    again = client.post(path, data={"csrf_token": csrf_from(confirm_page.get_data(as_text=True))})
+    again = client.post(path, data={"csrf_token": confirm_token})
     assert again.status_code == 200
     assert send_due(app) == 0
 
@@ -158,7 +159,8 @@ def test_contact_form_and_post_for_a_senator(client: FlaskClient, world: LetterW
     assert 'id="paste-text"' in page and "Dear Jordan Rivers," in page
     assert "mailto:" not in page  # no email address for this office
     assert client.get(f"{draft_path}/letter.eml").status_code == 404
-    text = PdfReader(io.BytesIO(client.get(f"{draft_path}/letter.pdf").data)).pages[0].extract_text()
+    pdf = client.get(f"{draft_path}/letter.pdf").data
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "331 Hart Senate Office Building" in text
     response = client.post(f"{draft_path}/send", data={"method": "contact-form",
                                                        "csrf_token": csrf_from(page)})

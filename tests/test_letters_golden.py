@@ -1,7 +1,8 @@
 """Golden files fix the rendered letters: tests/golden/letters/<case>.txt.
 
-Regenerate after an intended change with `CAMPAIGN_UPDATE_GOLDEN=1 pytest tests/test_letters_golden.py`
-(or `pytest --update-golden`, see tests/conftest.py), then review the diff.
+Regenerate after an intended change with
+`CAMPAIGN_UPDATE_GOLDEN=1 pytest tests/test_letters_golden.py` (or `pytest --update-golden`),
+then review the diff.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
+
 import pytest
 from flask import Flask
 

@@ -18,7 +18,7 @@ from campaign.models import Letter, LetterCampaign, OutboundEmail, ReplyStatus, 
 from campaign.services import jobs, letters, similarity
 from campaign.services.signing import email_key
 from tests.conftest import csrf_from
-from tests.letter_factories import DEMO_SLUG, LetterWorld, make_letter_world
+from tests.letter_factories import DEMO_SLUG, LetterWorld, make_campaign, make_letter_world
 
 COPIED = ("I have followed this issue for years and I believe the regulation is our best chance "
           "to stop goods made by people in camps from reaching European shops.")
@@ -27,8 +27,8 @@ OWN = ("Last winter I bought a coat and later learned the cotton may have been p
 
 
 @pytest.fixture
-def world(app: Flask, organizer: dict[str, Any]) -> LetterWorld:
-    return make_letter_world(app, organizer["campaign_id"])
+def world(app: Flask) -> LetterWorld:
+    return make_letter_world(app, make_campaign(app))
 
 
 def _draft(client: FlaskClient, legislator_id: int, name: str, email: str, paragraph: str) -> str:
@@ -108,8 +108,8 @@ def test_shingled_similarity() -> None:
     assert similarity.peer_similarity(template, template, [template]) == 1.0
 
 
-def test_sending_is_paced_per_office(app: Flask, organizer: dict[str, Any]) -> None:
-    world = make_letter_world(app, organizer["campaign_id"], hourly_limit_per_office=2)
+def test_sending_is_paced_per_office(app: Flask) -> None:
+    world = make_letter_world(app, make_campaign(app), hourly_limit_per_office=2)
     with app.app_context():
         session = db.session
         letter_campaign = session.get(LetterCampaign, world.letter_campaign_id)
@@ -117,9 +117,9 @@ def test_sending_is_paced_per_office(app: Flask, organizer: dict[str, Any]) -> N
         assert legislator is not None
         times = []
         for n in range(5):
-            letter = letters.start_letter(session, letter_campaign, legislator, letters.LetterRequest(
-                name=f"Writer {n}", email=f"w{n}@example.org", town="Berlin",
-                personal_paragraph=f"{OWN} Number {n}."))
+            request = letters.LetterRequest(name=f"Writer {n}", email=f"w{n}@example.org",
+                                            town="Berlin", personal_paragraph=f"{OWN} Number {n}.")
+            letter = letters.start_letter(session, letter_campaign, legislator, request)
             times.append(letters.send_through_app(session, letter))
             session.commit()
         now = utcnow()
@@ -143,7 +143,8 @@ def test_a_letter_writer_and_a_petition_signer_are_one_signatory(
     with app.app_context():
         people = db.session.scalars(select(Signatory)).all()
         assert [p.email_key for p in people] == [email_key("eve@example.org")]
-        assert {letter.signatory_id for letter in db.session.scalars(select(Letter))} == {people[0].id}
+        writers = {letter.signatory_id for letter in db.session.scalars(select(Letter))}
+        assert writers == {people[0].id}
 
 
 def _answer(client: FlaskClient, body: str, status: str) -> None:
@@ -157,7 +158,9 @@ def _answer(client: FlaskClient, body: str, status: str) -> None:
 
 
 def test_supporters_are_asked_about_replies(app: Flask, client: FlaskClient,
-                                            admin_client: FlaskClient, world: LetterWorld) -> None:
+                                            admin_client: FlaskClient,
+                                            organizer: dict[str, Any]) -> None:
+    world = make_letter_world(app, organizer["campaign_id"])
     paths = [_draft(client, world.legislators["dubois"], f"Writer {n}", f"r{n}@example.org",
                     f"{OWN} ({n})") for n in range(3)]
     for path in paths:
@@ -184,7 +187,8 @@ def test_supporters_are_asked_about_replies(app: Flask, client: FlaskClient,
                      .replace("/reply/", "/reply/x"))
     assert bad.status_code == 404
     with app.app_context():
-        statuses = [row.reply_status for row in db.session.scalars(select(Letter).order_by(Letter.id))]
+        rows = db.session.scalars(select(Letter).order_by(Letter.id))
+        statuses = [row.reply_status for row in rows]
         assert statuses == [ReplyStatus.REPLIED, ReplyStatus.NO_REPLY, ReplyStatus.UNKNOWN]
 
     page = admin_client.get(f"/admin/letters/{world.letter_campaign_id}").get_data(as_text=True)

@@ -58,7 +58,8 @@ class FindForm(FlaskForm):
 class WriteForm(FlaskForm):
     name = StringField(_l("Your full name"), filters=[nfc],
                        validators=[DataRequired(_l("Please enter your name.")),
-                                   Length(max=100, message=_l("Please use at most 100 characters.")),
+                                   Length(max=100,
+                                          message=_l("Please use at most 100 characters.")),
                                    PlainText(), _header_safe(_l("your name"))])
     email = StringField(_l("Your email address"), filters=[nfc],
                         description=_l("The office replies to it. We never show it."),
@@ -80,14 +81,16 @@ class WriteForm(FlaskForm):
         try:
             result = validate_email(field.data or "", check_deliverability=False)
         except EmailNotValidError:
-            raise ValidationError(_l("Please enter a valid email address, like name@example.org.")) from None
+            raise ValidationError(
+                _l("Please enter a valid email address, like name@example.org.")) from None
         field.data = result.normalized
 
 
 class EditForm(FlaskForm):
     subject = StringField(_l("Subject"), filters=[nfc],
                           validators=[DataRequired(_l("Please enter a subject.")),
-                                      Length(max=200), PlainText(), _header_safe(_l("the subject"))])
+                                      Length(max=200), PlainText(),
+                                      _header_safe(_l("the subject"))])
     body = TextAreaField(_l("Your letter"), filters=[nfc],
                          validators=[DataRequired(_l("Your letter is empty.")),
                                      Length(max=20_000), PlainText(allow_newlines=True)])

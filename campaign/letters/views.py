@@ -4,14 +4,30 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 
 from campaign import mailer
 from campaign.clients import client_ip_hash
 from campaign.extensions import db, limiter
-from campaign.letters.forms import ConfirmSendForm, EditForm, FindForm, ReplyForm, SendForm, WriteForm
+from campaign.letters.forms import (
+    ConfirmSendForm,
+    EditForm,
+    FindForm,
+    ReplyForm,
+    SendForm,
+    WriteForm,
+)
 from campaign.models import DeliveryMethod, Letter, LetterCampaign, LetterState
 from campaign.services import letter_delivery, letter_mail, letters
 from campaign.services.letter_templates import SupporterPart, TemplateProblem

@@ -124,12 +124,12 @@ def _check_names(tree: nodes.Template) -> None:
                                   f"use one of: {', '.join(VARIABLES)}")
         if node.name in ("self", "loop", "caller", "varargs", "kwargs"):
             raise TemplateProblem(f"line {node.lineno}: “{node.name}” is not available")
-    for node in tree.find_all(_FORBIDDEN_STATEMENTS):
-        raise TemplateProblem(f"line {node.lineno}: {type(node).__name__.lower()} "
+    for statement in tree.find_all(_FORBIDDEN_STATEMENTS):
+        raise TemplateProblem(f"line {statement.lineno}: {type(statement).__name__.lower()} "
                               "is not available in letter templates")
-    for node in tree.find_all((nodes.Filter, nodes.Test)):
-        if isinstance(node, nodes.Filter) and node.name not in ALLOWED_FILTERS:
-            raise TemplateProblem(f"line {node.lineno}: the filter “{node.name}” is not available")
+    for used in tree.find_all(nodes.Filter):
+        if used.name not in ALLOWED_FILTERS:
+            raise TemplateProblem(f"line {used.lineno}: the filter “{used.name}” is not available")
     for loop in tree.find_all(nodes.For):
         if _loop_depth(loop) > MAX_LOOP_NESTING:
             raise TemplateProblem(f"line {loop.lineno}: loops nest at most "

@@ -141,7 +141,8 @@ def addressee(session: Session, letter_campaign: LetterCampaign, legislator_id: 
     legislator = session.get(Legislator, legislator_id)
     if legislator is None or not legislator.serving:
         return None
-    if letter_campaign.chamber_slugs and legislator.chamber.slug not in letter_campaign.chamber_slugs:
+    allowed = letter_campaign.chamber_slugs
+    if allowed and legislator.chamber.slug not in allowed:
         return None
     return legislator
 
@@ -278,13 +279,13 @@ def next_slot(session: Session, letter: Letter, now: datetime) -> datetime:
     # Serialises concurrent senders to the same office on PostgreSQL (SQLite has one writer).
     session.execute(select(Legislator.id).where(Legislator.id == letter.legislator_id)
                     .with_for_update())
-    recent = list(session.scalars(
+    recent: list[datetime] = [when for when in session.scalars(
         select(Letter.scheduled_at).where(
             Letter.letter_campaign_id == letter.letter_campaign_id,
             Letter.legislator_id == letter.legislator_id,
             Letter.delivery_method == DeliveryMethod.APP_EMAIL,
             Letter.scheduled_at.is_not(None), Letter.id != letter.id)
-        .order_by(Letter.scheduled_at.desc()).limit(limit)))
+        .order_by(Letter.scheduled_at.desc()).limit(limit)) if when is not None]
     if len(recent) < limit:
         return max([now, *recent]) if recent else now
     return max(now, recent[-1] + timedelta(hours=1), recent[0])
