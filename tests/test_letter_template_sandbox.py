@@ -136,3 +136,14 @@ def test_payloads_through_the_admin_leak_nothing(app: Flask, admin_client: Flask
     assert response.status_code == 303
     preview = admin_client.get(url).get_data(as_text=True)
     assert "Dear Alex Example," in preview  # the preview with sample values
+
+
+@pytest.mark.backend_independent
+def test_supporter_text_is_never_evaluated() -> None:
+    """What supporters type is a value, not template code: it comes out as typed."""
+    variables = sample_variables()
+    typed = "{{ config }} {% for x in y %} {{ ''.__class__ }} =?utf-8?q?x?="
+    variables["supporter"] = {"name": typed, "town": typed, "personal_paragraph": typed}
+    output = render_source("{{ supporter.name }}|{{ supporter.town }}|"
+                           "{{ supporter.personal_paragraph }}", variables)
+    assert output == "|".join([typed] * 3)

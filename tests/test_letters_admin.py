@@ -113,3 +113,20 @@ def test_letter_campaigns_of_other_campaigns_are_hidden(app: Flask,
 def test_admin_letters_need_login(client: FlaskClient) -> None:
     response = client.get("/admin/letters/")
     assert response.status_code in (302, 401)
+
+
+def test_organizer_opens_a_template_in_a_new_language(app: Flask, admin_client: FlaskClient,
+                                                      organizer: dict[str, Any]) -> None:
+    world = make_letter_world(app, organizer["campaign_id"])
+    base = f"/admin/letters/{world.letter_campaign_id}"
+    overview = admin_client.get(base).get_data(as_text=True)
+    for language in ("en", "fr", "de", "nl", "it", "lt"):
+        assert f"/templates/{language}\"" in overview
+    response = admin_client.get(f"{base}/templates?language=pt-BR")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"{base}/templates/pt-BR")
+    assert admin_client.get(f"{base}/templates?language=../x").status_code == 303
+    # The file template is shown for editing, with its preview.
+    page = admin_client.get(f"{base}/templates/fr").get_data(as_text=True)
+    assert "letters/enforce-the-forced-labour-ban/fr.txt.j2" in page
+    assert "Je vous écris" in page

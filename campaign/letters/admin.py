@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -113,6 +113,19 @@ def edit(letter_campaign_id: int) -> ResponseReturnValue:
     return render_template("admin/letters/form.html", form=form, letter_campaign=letter_campaign)
 
 
+@bp.get("/<int:letter_campaign_id>/templates")
+def choose_template(letter_campaign_id: int) -> ResponseReturnValue:
+    """Go to the template in the language typed into the overview's small form."""
+    letter_campaign = _letter_campaign(letter_campaign_id, Role.ORGANIZER)
+    language = request.args.get("language", "").strip()
+    if not _LANGUAGE_CODE.fullmatch(language):
+        flash("Use a language code such as en, fr or pt-BR.", "error")
+        return redirect(url_for("letters_admin.show", letter_campaign_id=letter_campaign.id),
+                        code=303)
+    return redirect(url_for("letters_admin.template", letter_campaign_id=letter_campaign.id,
+                            language=language), code=303)
+
+
 @bp.route("/<int:letter_campaign_id>/templates/<language>", methods=["GET", "POST"])
 def template(letter_campaign_id: int, language: str) -> ResponseReturnValue:
     letter_campaign = _letter_campaign(letter_campaign_id, Role.ORGANIZER)
@@ -148,5 +161,6 @@ def template(letter_campaign_id: int, language: str) -> ResponseReturnValue:
             problem = str(exc)
     status = 422 if (problem or form.errors) else 200
     return render_template("admin/letters/template.html", letter_campaign=letter_campaign,
-                           language=language, form=form, problem=problem, preview=preview,
+                           template_language=language, form=form, problem=problem,
+                           preview=preview,
                            origin=current.origin if current else None), status
