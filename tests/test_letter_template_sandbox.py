@@ -147,3 +147,47 @@ def test_supporter_text_is_never_evaluated() -> None:
     output = render_source("{{ supporter.name }}|{{ supporter.town }}|"
                            "{{ supporter.personal_paragraph }}", variables)
     assert output == "|".join([typed] * 3)
+
+
+@pytest.mark.backend_independent
+def test_language_choice() -> None:
+    from campaign.models import Legislator
+    from campaign.services.letter_templates import choose_language
+
+    def person(*languages: str) -> Legislator:
+        return Legislator(name="X", languages=list(languages))
+
+    assert choose_language(person("fr"), ["de", "en", "fr"], "en") == "fr"
+    assert choose_language(person("pt-BR"), ["en", "pt"], "en") == "pt"
+    assert choose_language(person("ga", "en"), ["en", "fr"], "fr") == "en"
+    assert choose_language(person("lv"), ["de", "en"], "de") == "de"
+    assert choose_language(person(), ["de", "fr"], "es") == "de"
+    assert choose_language(person(), [], "es") == "es"
+
+
+@pytest.mark.backend_independent
+@pytest.mark.parametrize(("language", "gender", "expected"), [
+    ("en", "female", "Dear Ms Curie"), ("en", "", "Dear Marie Curie"),
+    ("fr", "female", "Madame la Députée"), ("fr", "male", "Monsieur le Député"),
+    ("fr", "", "Madame, Monsieur"),
+    ("de", "female", "Sehr geehrte Frau Curie"), ("de", "male", "Sehr geehrter Herr Curie"),
+    ("de", "", "Guten Tag Marie Curie"),
+    ("nl", "female", "Geachte mevrouw Curie"), ("nl", "", "Geachte Marie Curie"),
+    ("it", "male", "Egregio Onorevole Curie"), ("it", "", "Gentile Onorevole Marie Curie"),
+    ("lt", "female", "Gerbiama Marie Curie"), ("lt", "", "Laba diena, Marie Curie"),
+    ("pl", "female", "Szanowna Pani Poseł"), ("es", "male", "Estimado señor Curie"),
+    ("pt-BR", "female", "Exma. Senhora Deputada"), ("xx", "", "Dear Marie Curie"),
+])
+def test_salutations(language: str, gender: str, expected: str) -> None:
+    from campaign.services.letter_templates import salutation
+
+    assert salutation(language, "Marie Curie", "Marie", "Curie", gender) == expected
+
+
+@pytest.mark.backend_independent
+def test_salutation_without_a_name_is_neutral() -> None:
+    from campaign.services.letter_templates import salutation
+
+    assert salutation("de", "", "", "", "") == "Sehr geehrte Damen und Herren"
+    assert salutation("fr", "", "", "", "female") == "Madame la Députée"
+    assert salutation("en", "", "", "", "male") == "Dear Member of Parliament"

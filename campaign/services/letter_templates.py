@@ -338,10 +338,12 @@ def template_for(session: Session, letter_campaign: LetterCampaign, language: st
 
 def choose_language(legislator: Legislator, languages: list[str], default: str) -> str:
     """The legislator's language when a template exists in it, else the campaign's default."""
-    wanted = list(legislator.languages or [])
-    for language in wanted:
+    for language in legislator.languages or []:
         if language in languages:
             return language
         if language.split("-")[0] in languages:
             return language.split("-")[0]
-    return default
+    if default in languages or not languages:
+        return default
+    # No template in the default language yet: any letter beats none.
+    return "en" if "en" in languages else languages[0]
