@@ -69,6 +69,11 @@ PAYLOADS = [
     "{% for a in [1]*1000 %}{% for b in [1]*1000 %}{% for c in [1]*1000 %}"
     "{% endfor %}{% endfor %}{% endfor %}",
     "{% for a in 'x'*1000 %}{% for b in 'x'*1000 %}" + "x" * 80 + "{% endfor %}{% endfor %}",
+    "{% set s = 'x'*1000 %}" + "{% set s = [s,s,s,s,s,s,s,s,s,s]|join %}" * 8 + "{{ s|length }}",
+    "{% set s = 'x'*1000 %}" + "{% set s = s + s + s + s + s + s + s + s %}" * 8 + "{{ s|length }}",
+    "{% set s = 'x'*1000 %}" + "{% set s = s ~ s ~ s ~ s ~ s ~ s ~ s ~ s %}" * 8,
+    "{% set s = 'x'*1000 %}" + "{% set s %}{{ s }}{{ s }}{{ s }}{{ s }}{% endset %}" * 12,
+    "{% set s = 'x y '*400 %}" + "{% set s = s|wordwrap(1, wrapstring=s) %}" * 4,
     # Broken syntax and misspelt variables.
     "{% if %}", "{{ legislator.nmae }}", "{{ legislatr }}", "{% for %}", "{{ 1/0 }}",
 ]

@@ -9,6 +9,7 @@ template is plain data (dicts, lists and strings built here), never a model or t
 
 from __future__ import annotations
 
+import functools
 import json
 import operator
 import re
@@ -44,9 +45,13 @@ ALLOWED_FILTERS = frozenset({
     "last", "default", "d", "wordcount", "truncate", "round", "int", "abs", "sort", "list",
     "wordwrap", "striptags",
 })
+# Block assignments and `~` would let text double with every statement, unseen by the cap on
+# what is printed; `{{ a }}{{ b }}` does the same job within it.
 _FORBIDDEN_STATEMENTS = (nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport,
                          nodes.Macro, nodes.CallBlock, nodes.Block, nodes.FilterBlock,
-                         nodes.ScopedEvalContextModifier, nodes.NSRef)
+                         nodes.ScopedEvalContextModifier, nodes.NSRef, nodes.AssignBlock,
+                         nodes.Concat)
+_STATEMENT_NAMES = {"AssignBlock": "{% set %} ... {% endset %}", "Concat": "the ~ operator"}
 
 
 class TemplateProblem(Exception):
@@ -56,7 +61,7 @@ class TemplateProblem(Exception):
 class _LetterSandbox(SandboxedEnvironment):
     """The sandbox with everything a letter does not need taken away."""
 
-    intercepted_binops = frozenset({"*", "**", "%"})
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         # Dict keys are reached without attribute access (see `getattr`); methods never are.
@@ -80,6 +85,8 @@ class _LetterSandbox(SandboxedEnvironment):
             if isinstance(left, str):
                 raise SecurityError("the % operator cannot format text in a letter template")
             return operator.mod(left, right)
+        if op == "+":
+            return _capped(operator.add(left, right))
         if op == "**":
             # Bounded on both sides: a chain of powers would otherwise compute for hours.
             if not isinstance(right, int) or abs(right) > 64 or abs(left) > 1_000_000:
@@ -90,6 +97,21 @@ class _LetterSandbox(SandboxedEnvironment):
                 if len(sequence) * times > MAX_SEQUENCE_FROM_OPERATOR:
                     raise SecurityError("that repetition is too long for a letter template")
         return operator.mul(left, right)
+
+
+def _capped(value: Any) -> Any:
+    """Refuse text or lists longer than a letter can be, before they grow any further."""
+    if isinstance(value, (str, list, tuple)) and len(value) > MAX_OUTPUT_CHARS:
+        raise SecurityError("that text is too long for a letter template")
+    return value
+
+
+def _capping(function: Any) -> Any:
+    """A filter whose result is checked by `_capped` (keeps Jinja's pass_* markers)."""
+    @functools.wraps(function)
+    def capped_filter(*args: Any, **kwargs: Any) -> Any:
+        return _capped(function(*args, **kwargs))
+    return capped_filter
 
 
 def _finalize(value: Any) -> Any:
@@ -110,7 +132,8 @@ def _environment() -> _LetterSandbox:
                          keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
                          auto_reload=False, cache_size=0)
     env.globals.clear()
-    env.filters = {name: f for name, f in env.filters.items() if name in ALLOWED_FILTERS}
+    env.filters = {name: _capping(f) for name, f in env.filters.items()
+                   if name in ALLOWED_FILTERS}
     return env
 
 
@@ -125,7 +148,9 @@ def _check_names(tree: nodes.Template) -> None:
         if node.name in ("self", "loop", "caller", "varargs", "kwargs"):
             raise TemplateProblem(f"line {node.lineno}: “{node.name}” is not available")
     for statement in tree.find_all(_FORBIDDEN_STATEMENTS):
-        raise TemplateProblem(f"line {statement.lineno}: {type(statement).__name__.lower()} "
+        kind = type(statement).__name__
+        raise TemplateProblem(f"line {statement.lineno}: "
+                              f"{_STATEMENT_NAMES.get(kind, kind.lower())} "
                               "is not available in letter templates")
     for used in tree.find_all(nodes.Filter):
         if used.name not in ALLOWED_FILTERS:
