@@ -43,6 +43,8 @@ DEFAULTS: dict[str, Any] = {
     "DEFAULT_LANGUAGE": "en",
     # Days after a letter is sent before its writer is asked whether the office replied.
     "LETTER_REPLY_CHECK_DAYS": 14,
+    # Letters drafted but never sent lose their writer's details after this many days.
+    "LETTER_DRAFT_FORGET_DAYS": 30,
     # A Unicode TTF font for printed letters; empty means DejaVu Sans or another system font.
     "LETTER_FONT": "",
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,

@@ -195,3 +195,27 @@ def test_supporters_are_asked_about_replies(app: Flask, client: FlaskClient,
     assert 'class="total-sent">3<' in page
     row = re.search(r"Claire Dubois.*?</tr>", page, re.S).group(0)
     assert '<td class="response-rate">50%</td>' in row
+
+
+def test_abandoned_drafts_are_forgotten(app: Flask, client: FlaskClient,
+                                        world: LetterWorld) -> None:
+    old = _draft(client, world.legislators["dubois"], "Old Draft", "old@example.org", OWN)
+    _draft(client, world.legislators["dubois"], "New Draft", "new@example.org", OWN)
+    sent = _draft(client, world.legislators["martin"], "Old Sent", "sent@example.org", OWN)
+    assert _send_myself(client, sent).status_code == 200
+    with app.app_context():
+        for letter in db.session.scalars(select(Letter)):
+            if letter.supporter_name != "New Draft":
+                letter.created_at = utcnow() - timedelta(days=31)
+        db.session.commit()
+    jobs.run_periodic(app)
+    with app.app_context():
+        rows = {row.id: row for row in db.session.scalars(select(Letter))}
+        names = sorted(row.supporter_name for row in rows.values())
+        assert names == ["", "New Draft", "Old Sent"]
+        forgotten = next(row for row in rows.values() if row.supporter_name == "")
+        assert forgotten.signatory_id is None and forgotten.body == ""
+        assert forgotten.personal_paragraph == "" and forgotten.ip_hash == ""
+        counts = letters.counts_per_legislator(db.session, world.letter_campaign_id)
+        assert sum(row.drafted for row in counts) == 2
+    assert client.get(old).status_code == 410

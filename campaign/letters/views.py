@@ -116,6 +116,9 @@ def _letter_for(token: str, salt: str) -> Letter:
         abort(410 if exc.expired else 404)
     if letter is None:
         abort(404)
+    if letter.signatory_id is None and letter.state is LetterState.DRAFTED:
+        # An abandoned draft whose writer's details were forgotten.
+        abort(410)
     return letter
 
 

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from campaign.db import utcnow
@@ -353,6 +353,21 @@ def record_reply(session: Session, letter: Letter, status: ReplyStatus) -> None:
         raise LetterError("There is nothing to answer for this letter.")
     letter.reply_status = status
     letter.reply_answered_at = utcnow()
+
+
+def forget_stale_drafts(session: Session, older_than_days: int) -> int:
+    """Erase who wrote drafts never sent after this many days; the counts stay.
+
+    A draft holds a name, a town and a story; nobody needs them once it is abandoned.
+    """
+    cutoff = utcnow() - timedelta(days=older_than_days)
+    return session.execute(
+        update(Letter)
+        .where(Letter.state == LetterState.DRAFTED, Letter.created_at < cutoff,
+               Letter.signatory_id.is_not(None))
+        .values(signatory_id=None, supporter_name="", supporter_town="", personal_paragraph="",
+                body="", ip_hash="", referrer="")
+    ).rowcount
 
 
 # -- tracking ---------------------------------------------------------------------------------
