@@ -344,7 +344,7 @@ def letters_to_ask_about(session: Session, after_days: int, now: datetime | None
     return list(session.scalars(
         select(Letter).where(Letter.state == LetterState.SENT, Letter.sent_at <= cutoff,
                              Letter.reply_asked_at.is_(None), Letter.signatory_id.is_not(None))
-        .order_by(Letter.sent_at).limit(limit)))
+        .order_by(Letter.sent_at, Letter.id).limit(limit)))
 
 
 def record_reply(session: Session, letter: Letter, status: ReplyStatus) -> None:
