@@ -7,7 +7,7 @@ CAMPAIGN := $(BIN)/campaign
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run serve test test-sqlite test-postgres browser-deps clean
+.PHONY: install run serve test test-sqlite test-postgres browser-deps letter-fonts clean
 
 # The virtual environment is rebuilt whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -19,7 +19,7 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 ## Set up, migrate, load the demo and serve it at http://127.0.0.1:5000
-run: install
+run: install letter-fonts
 	$(CAMPAIGN) db upgrade
 	$(CAMPAIGN) demo
 	$(CAMPAIGN) run --host $(HOST) --port $(PORT)
@@ -30,8 +30,14 @@ browser-deps:
 	  echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+## DejaVu, the Unicode TTF font printed letters (PDF) are set in.
+letter-fonts:
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { \
+	  echo "installing the DejaVu fonts for printed letters"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null; }
+
 ## The whole suite on SQLite, then on PostgreSQL when CAMPAIGN_TEST_DATABASE_URL is set.
-test: install browser-deps
+test: install browser-deps letter-fonts
 	$(BIN)/pytest -q
 	@if [ -n "$$CAMPAIGN_TEST_DATABASE_URL" ]; then \
 	  echo "== again on $$CAMPAIGN_TEST_DATABASE_URL"; \

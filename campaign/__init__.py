@@ -20,6 +20,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from campaign.config import load_config
     from campaign.extensions import babel, csrf, db, limiter, login_manager
     from campaign.i18n import select_locale
+    from campaign.letters.admin import bp as letters_admin_bp
+    from campaign.letters.views import bp as letters_bp
     from campaign.ops import bp as ops_bp
     from campaign.public.views import bp as public_bp
 
@@ -45,17 +47,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
 
-    for blueprint in (public_bp, auth_bp, admin_bp, admin_legislators_bp, ops_bp):
+    for blueprint in (public_bp, auth_bp, admin_bp, admin_legislators_bp, ops_bp, letters_bp,
+                      letters_admin_bp):
         app.register_blueprint(blueprint)
 
-    from flask_babel import format_number, get_locale
+    from flask_babel import format_number, format_percent, get_locale
 
     from campaign.countries import country_name
     from campaign.i18n import text_direction
 
     app.jinja_env.globals.update(
         current_language=lambda: str(get_locale() or app.config["DEFAULT_LANGUAGE"]),
-        text_direction=text_direction, format_number=format_number, country_name=country_name)
+        text_direction=text_direction, format_number=format_number, country_name=country_name,
+        format_percent=format_percent)
 
     from campaign.cli import register_commands
     register_commands(app)

@@ -256,3 +256,8 @@ def shared_seeds() -> Path:
     if not seeds.is_dir():
         pytest.skip("../shared/seeds is not present")
     return seeds
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="Rewrite golden files (tests/golden/) from the current output.")

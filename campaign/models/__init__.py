@@ -2,7 +2,15 @@
 
 from campaign.models.campaigns import Campaign, Membership, Role
 from campaign.models.legislators import Area, Chamber, Legislator
-from campaign.models.letters import LetterCampaign, LetterCampaignState
+from campaign.models.letters import (
+    DeliveryMethod,
+    Letter,
+    LetterCampaign,
+    LetterCampaignState,
+    LetterState,
+    LetterTemplate,
+    ReplyStatus,
+)
 from campaign.models.mail import MailState, OutboundEmail
 from campaign.models.organizers import Organizer, OrganizerSession
 from campaign.models.petitions import Petition, PetitionCountryCount, PetitionState
@@ -13,6 +21,7 @@ __all__ = [
     "Campaign", "Membership", "Role",
     "Area", "Chamber", "Legislator",
     "LetterCampaign", "LetterCampaignState",
+    "DeliveryMethod", "Letter", "LetterState", "LetterTemplate", "ReplyStatus",
     "MailState", "OutboundEmail",
     "Organizer", "OrganizerSession",
     "Petition", "PetitionCountryCount", "PetitionState",

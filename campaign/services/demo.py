@@ -11,12 +11,14 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from campaign.models import Campaign, Organizer, Petition
+from campaign.models import Campaign, LetterCampaign, LetterCampaignState, Organizer, Petition
 from campaign.services import organizers, petitions
 
 DEMO_EMAIL = "demo@example.org"
 DEMO_CAMPAIGN = "forced-labour"
 DEMO_PETITION = "ban-forced-labour-products"
+# Its templates are the files in letters/enforce-the-forced-labour-ban/.
+DEMO_LETTER_CAMPAIGN = "enforce-the-forced-labour-ban"
 
 DEMO_BODY = """\
 Millions of people are made to work against their will, and the goods they make reach our shops.
@@ -60,7 +62,20 @@ def load(session: Session, instance_path: str) -> list[str]:
             summary="Enforce the EU forced labour ban fully, from day one.",
             body_markdown=DEMO_BODY))
         petitions.change_state(petition, "open")
+    if session.scalar(select(LetterCampaign).where(LetterCampaign.slug == DEMO_LETTER_CAMPAIGN)) is None:
+        session.add(LetterCampaign(
+            campaign=campaign, slug=DEMO_LETTER_CAMPAIGN, title="Enforce the forced labour ban",
+            subject="Please enforce the EU forced labour ban from day one",
+            description="Ask your Members of the European Parliament to make sure the ban works.",
+            talking_points=[
+                "Enforce the forced labour regulation fully from the first day it applies.",
+                "Publish the list of regions and sectors at high risk of state-imposed forced "
+                "labour.",
+                "Give affected communities and civil society a real way to submit evidence.",
+            ],
+            default_language="en", state=LetterCampaignState.OPEN))
     return [
         f"demo petition: /petitions/{petition.slug}",
+        f"demo letter campaign: /letters/{DEMO_LETTER_CAMPAIGN}",
         f"organizer login: {DEMO_EMAIL} / {password} (kept in {instance_path}/demo-password)",
     ]
