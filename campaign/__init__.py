@@ -12,7 +12,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the Flask app; `config` overrides defaults and CAMPAIGN_* variables."""
-    from campaign import errors, mailer, security
+    from campaign import errors, i18n, mailer, security
     from campaign.auth import sessions
     from campaign.admin.views import bp as admin_bp
     from campaign.auth.views import bp as auth_bp
@@ -40,6 +40,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     sessions.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    i18n.init_app(app)
 
     for blueprint in (public_bp, auth_bp, admin_bp, ops_bp):
         app.register_blueprint(blueprint)

@@ -1,12 +1,14 @@
 """Every model, imported so that `Base.metadata` knows all tables."""
 
 from campaign.models.campaigns import Campaign, Membership, Role
+from campaign.models.embeds import EmbedSite
 from campaign.models.legislators import Area, Chamber, Legislator
 from campaign.models.letters import LetterCampaign, LetterCampaignState
 from campaign.models.mail import MailState, OutboundEmail
 from campaign.models.organizers import Organizer, OrganizerSession
 from campaign.models.petitions import Petition, PetitionCountryCount, PetitionState
 from campaign.models.signatures import Signatory, Signature, SignatureState
+from campaign.models.translations import PetitionTranslation
 
 __all__ = [
     "Campaign", "Membership", "Role",
@@ -16,4 +18,5 @@ __all__ = [
     "Organizer", "OrganizerSession",
     "Petition", "PetitionCountryCount", "PetitionState",
     "Signatory", "Signature", "SignatureState",
+    "EmbedSite", "PetitionTranslation",
 ]
