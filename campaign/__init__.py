@@ -16,6 +16,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from campaign.auth import sessions
     from campaign.admin.views import bp as admin_bp
     from campaign.auth.views import bp as auth_bp
+    from campaign.embed.views import bp as embed_bp
     from campaign.config import load_config
     from campaign.extensions import babel, csrf, db, limiter, login_manager
     from campaign.i18n import select_locale
@@ -42,7 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     i18n.init_app(app)
 
-    for blueprint in (public_bp, auth_bp, admin_bp, ops_bp):
+    for blueprint in (public_bp, auth_bp, admin_bp, ops_bp, embed_bp):
         app.register_blueprint(blueprint)
 
     from flask_babel import format_number, get_locale

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from babel import Locale, UnknownLocaleError
 from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import refresh
 
@@ -92,7 +93,15 @@ def text_direction(language: str) -> str:
 
 
 def language_name(language: str) -> str:
-    return LANGUAGES.get(language, language)
+    """The name of `language` in the language of the current page ("Englisch" on a German page)."""
+    from flask_babel import get_locale
+
+    page_locale = get_locale()
+    try:
+        name = Locale.parse(language).get_language_name(page_locale) if page_locale else None
+    except (ValueError, UnknownLocaleError):
+        name = None
+    return name or LANGUAGES.get(language, language)
 
 
 @dataclass(frozen=True)

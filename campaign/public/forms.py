@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from campaign.countries import country_names
+from campaign.countries import country_names, country_names_in
 from campaign.validators import PlainText, nfc
 
 
@@ -33,7 +34,8 @@ class SignForm(FlaskForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.country.choices = [("", _l("Choose your country"))] + list(country_names().items())
+        self.country.choices = [("", _l("Choose your country"))] + list(
+            country_names_in(str(get_locale() or "en")).items())
 
     def validate_email(self, field: StringField) -> None:
         try:
