@@ -14,6 +14,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the Flask app; `config` overrides defaults and CAMPAIGN_* variables."""
     from campaign import errors, i18n, mailer, security
     from campaign.auth import sessions
+    from campaign.admin.reach import bp as admin_reach_bp
     from campaign.admin.views import bp as admin_bp
     from campaign.auth.views import bp as auth_bp
     from campaign.embed.views import bp as embed_bp
@@ -43,7 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     i18n.init_app(app)
 
-    for blueprint in (public_bp, auth_bp, admin_bp, ops_bp, embed_bp):
+    for blueprint in (public_bp, auth_bp, admin_bp, ops_bp, embed_bp, admin_reach_bp):
         app.register_blueprint(blueprint)
 
     from flask_babel import format_number, get_locale

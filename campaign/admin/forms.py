@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from campaign.i18n import LANGUAGES
 from campaign.validators import PlainText, nfc
 
 
@@ -37,7 +38,8 @@ class PetitionForm(FlaskForm):
                              description="Signature counts at which you are emailed, "
                                          "separated by commas, e.g. 1000, 10000.",
                              validators=[Optional(), Length(max=300)])
-    default_language = SelectField("Default language", choices=[("en", "English")], default="en")
+    default_language = SelectField("Default language", choices=list(LANGUAGES.items()), default="en",
+                                   description="The language the title and text above are in.")
 
     def validate_milestones(self, field: StringField) -> None:
         parts = [p for p in re.split(r"[,\s]+", field.data or "") if p]

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from campaign.models import Campaign, Organizer, Petition
-from campaign.services import organizers, petitions
+from campaign.services import organizers, petition_translations, petitions
 
 DEMO_EMAIL = "demo@example.org"
 DEMO_CAMPAIGN = "forced-labour"
@@ -29,6 +29,29 @@ We call on the European Commission and the Member States to:
 - publish the list of regions and sectors at high risk of state-imposed forced labour,
 - give affected communities and civil society a real way to submit evidence.
 """
+
+# The demo petition in Uyghur, so that a first look shows a right-to-left petition end to end.
+DEMO_TRANSLATIONS = {
+    "ug": {
+        "title": "مەجبۇرىي ئەمگەك مەھسۇلاتلىرى ياۋروپاغا كىرمىسۇن",
+        "summary": "ياۋروپا ئىتتىپاقىنىڭ مەجبۇرىي ئەمگەك مەھسۇلاتلىرىنى چەكلەش نىزامى "
+                   "بىرىنچى كۈندىن باشلاپ تولۇق ئىجرا قىلىنسۇن.",
+        "body_markdown": """\
+مىليونلىغان كىشىلەر ئۆز ئىرادىسىگە خىلاپ ھالدا ئىشلەشكە مەجبۇرلانماقتا، ئۇلار ئىشلەپچىقارغان
+مەھسۇلاتلار بىزنىڭ دۇكانلىرىمىزغىچە يېتىپ كەلمەكتە. ياۋروپا ئىتتىپاقى مەجبۇرىي ئەمگەك بىلەن
+ئىشلەپچىقىرىلغان مەھسۇلاتلارنىڭ ئۆز بازىرىغا كىرىشىنى چەكلەيدىغان نىزام ماقۇللىدى. بۇ نىزام پەقەت
+ئىجرا قىلىنغاندىلا ئۈنۈم بېرىدۇ.
+
+بىز ياۋروپا كومىتېتى ۋە ئەزا دۆلەتلەردىن تۆۋەندىكىلەرنى تەلەپ قىلىمىز:
+
+- مەجبۇرىي ئەمگەك نىزامىنى ئۇ كۈچكە ئىگە بولغان بىرىنچى كۈندىن باشلاپ ئىجرا قىلىش،
+- دۆلەت تەرىپىدىن يولغا قويۇلغان مەجبۇرىي ئەمگەك خەۋىپى يۇقىرى بولغان رايون ۋە ساھەلەرنىڭ
+  تىزىملىكىنى ئېلان قىلىش،
+- زىيانكەشلىككە ئۇچرىغان جامائەتلەر ۋە پۇقرالار جەمئىيىتىگە دەلىل-ئىسپات تاپشۇرۇشنىڭ ھەقىقىي
+  يولىنى ئېچىپ بېرىش.
+""",
+    },
+}
 
 
 def _demo_password(instance_path: str) -> str:
@@ -60,6 +83,8 @@ def load(session: Session, instance_path: str) -> list[str]:
             summary="Enforce the EU forced labour ban fully, from day one.",
             body_markdown=DEMO_BODY))
         petitions.change_state(petition, "open")
+        for language, text in DEMO_TRANSLATIONS.items():
+            petition_translations.save_translation(session, petition, language, **text)
     return [
         f"demo petition: /petitions/{petition.slug}",
         f"organizer login: {DEMO_EMAIL} / {password} (kept in {instance_path}/demo-password)",
