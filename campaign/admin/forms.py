@@ -38,8 +38,13 @@ class PetitionForm(FlaskForm):
                              description="Signature counts at which you are emailed, "
                                          "separated by commas, e.g. 1000, 10000.",
                              validators=[Optional(), Length(max=300)])
-    default_language = SelectField("Default language", choices=list(LANGUAGES.items()), default="en",
+    default_language = SelectField("Default language", default="en",
                                    description="The language the title and text above are in.")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # Set here, not in the field: WTForms 3.3 deprecates tuple choices given to a field.
+        self.default_language.choices = list(LANGUAGES.items())
 
     def validate_milestones(self, field: StringField) -> None:
         parts = [p for p in re.split(r"[,\s]+", field.data or "") if p]

@@ -12,7 +12,7 @@ from campaign.validators import PlainText, nfc
 
 
 class TranslationForm(FlaskForm):
-    language = SelectField("Language", choices=list(LANGUAGES.items()))
+    language = SelectField("Language")
     title = StringField("Title", filters=[nfc],
                         validators=[DataRequired(), Length(max=200), PlainText()])
     summary = TextAreaField("Summary", filters=[nfc],

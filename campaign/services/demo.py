@@ -83,7 +83,9 @@ def load(session: Session, instance_path: str) -> list[str]:
             summary="Enforce the EU forced labour ban fully, from day one.",
             body_markdown=DEMO_BODY))
         petitions.change_state(petition, "open")
-        for language, text in DEMO_TRANSLATIONS.items():
+    translated = {t.language for t in petition_translations.translations_of(session, petition)}
+    for language, text in DEMO_TRANSLATIONS.items():
+        if language not in translated and language != petition.default_language:
             petition_translations.save_translation(session, petition, language, **text)
     return [
         f"demo petition: /petitions/{petition.slug}",
