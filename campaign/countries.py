@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 import unicodedata
+from functools import cache
 
 import pycountry
 from babel import Locale

@@ -39,7 +39,8 @@ def init_app(app: Flask) -> None:
             405: (_("Method Not Allowed"), _("This page cannot be used that way.")),
             409: (_("Conflict"), _("This cannot be done now. Please reload the page.")),
             413: (_("Request Entity Too Large"), _("What you sent is too large.")),
-            429: (_("Too Many Requests"), _("Too many requests. Please wait a minute and try again.")),
+            429: (_("Too Many Requests"),
+                  _("Too many requests. Please wait a minute and try again.")),
         }
         status = exc.code or 500
         title, message = messages.get(status, (exc.name, exc.description or exc.name))

@@ -134,7 +134,8 @@ def language_links(current: str, keep: dict[str, str] | None = None) -> list[Lan
     """The same page in every language, as links that work without JavaScript."""
     base = request.environ.get(ORIGINAL_SCRIPT_NAME_KEY, request.script_root)
     path = _switchable_path()
-    query = {k: v for k, v in request.args.items() if k != "lang"} if request.method == "GET" else {}
+    query = ({k: v for k, v in request.args.items() if k != "lang"}
+             if request.method == "GET" else {})
     query.update(keep or {})
     suffix = f"?{urlencode(query)}" if query else ""
     return [LanguageLink(code, name, f"{base}/{code}{path}{suffix}", code == current)

@@ -39,7 +39,7 @@ class PetitionForm(FlaskForm):
                                          "separated by commas, e.g. 1000, 10000.",
                              validators=[Optional(), Length(max=300)])
     default_language = SelectField("Default language", default="en",
-                                   description="The language the title and text above are in.")
+                                   description="The language of the title and text above.")
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

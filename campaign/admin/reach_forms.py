@@ -16,7 +16,8 @@ class TranslationForm(FlaskForm):
     title = StringField("Title", filters=[nfc],
                         validators=[DataRequired(), Length(max=200), PlainText()])
     summary = TextAreaField("Summary", filters=[nfc],
-                            validators=[Optional(), Length(max=1000), PlainText(allow_newlines=True)])
+                            validators=[Optional(), Length(max=1000),
+                                        PlainText(allow_newlines=True)])
     body_markdown = TextAreaField("Text (Markdown)", filters=[nfc],
                                   validators=[Optional(), Length(max=50_000),
                                               PlainText(allow_newlines=True)])

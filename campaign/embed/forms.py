@@ -32,5 +32,6 @@ class EmbedSignForm(SignForm):
         site = embeds.read_site_token(current_app.config["SECRET_KEY"], field.data or "",
                                       self.petition_id)
         if site is None:
-            raise ValidationError(_l("This form has expired. Please reload the page and sign again."))
+            raise ValidationError(
+                _l("This form has expired. Please reload the page and sign again."))
         self.site = site

@@ -15,10 +15,11 @@ from campaign.extensions import db
 from campaign.models import Petition, Signatory, Signature
 from campaign.services import demo
 from campaign.services.signing import confirmation_token
-from tests.browser_support import browser, screenshot, serious_axe_violations  # noqa: F401
+from tests.browser.support import screenshot, serious_axe_violations
 from tests.conftest import MailSink
 
-pytestmark = pytest.mark.browser
+# The pages, not the database, are under test here: the SQLite pass is enough.
+pytestmark = [pytest.mark.browser, pytest.mark.backend_independent]
 
 UG_TITLE = demo.DEMO_TRANSLATIONS["ug"]["title"]
 LANGUAGES = {"ug": "/ug", "en": ""}

@@ -16,9 +16,10 @@ from sqlalchemy import select
 from campaign.extensions import db
 from campaign.models import Petition, Signature
 from campaign.services import embeds
-from tests.browser_support import browser, screenshot  # noqa: F401
+from tests.browser.support import screenshot
 
-pytestmark = pytest.mark.browser
+# The pages, not the database, are under test here: the SQLite pass is enough.
+pytestmark = [pytest.mark.browser, pytest.mark.backend_independent]
 
 
 class PartnerSite:
