@@ -10,8 +10,9 @@ the petition and to the allowed site the frame was opened on. That is safe becau
 uses no ambient authority: it reads no cookie and acts for nobody who is logged in; it only
 records a pending signature that counts once its owner confirms it from their mailbox (what a
 forged request could do, anyone can do by filling in the form). The token keeps the recorded
-source honest (a site not on the allow-list cannot mint one naming itself) and stale copies
-short-lived; the rate limit applies as on the public form.
+source to the allow-list (a site not on it cannot get one naming itself; a script that forges
+a partner's Referer can only claim that partner, which skews a statistic, not a count) and stale
+copies short-lived; the rate limit applies as on the public form.
 """
 
 from __future__ import annotations
