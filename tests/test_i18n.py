@@ -245,6 +245,12 @@ def test_embed_sign_needs_no_session_but_a_valid_site_token(
     assert signed.headers["Location"].startswith(f"/petitions/{slug}/embed/thanks?site=")
     with app.app_context():
         assert db.session.scalar(select(Signature.source)) == "https://partner.example.org"
+    # Switching language inside the frame keeps the site: the links carry the signed token.
+    switch = re.search(r'href="(/ug/petitions/[^"]+/embed\?site=[^"]+)"', page)
+    assert switch, "the embed's language links carry the site token"
+    switched = client.get(switch.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert 'data-parent-origin="https://partner.example.org"' in switched
+    assert '<html lang="ug" dir="rtl">' in switched
     # A Referer from a site not on the list is not recorded as the source.
     other = client.get(f"/petitions/{slug}/embed",
                        headers={"Referer": "https://evil.example.net/"}).get_data(as_text=True)
