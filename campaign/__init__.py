@@ -12,17 +12,18 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the Flask app; `config` overrides defaults and CAMPAIGN_* variables."""
-    from campaign import errors, i18n, mailer, security
+    from campaign import errors, mailer, security
     from campaign.auth import sessions
-    from campaign.admin.reach import bp as admin_reach_bp
     from campaign.admin.views import bp as admin_bp
     from campaign.auth.views import bp as auth_bp
-    from campaign.embed.views import bp as embed_bp
     from campaign.config import load_config
     from campaign.extensions import babel, csrf, db, limiter, login_manager
     from campaign.i18n import select_locale
     from campaign.ops import bp as ops_bp
     from campaign.public.views import bp as public_bp
+    from campaign import i18n
+    from campaign.admin.reach import bp as admin_reach_bp
+    from campaign.embed.views import bp as embed_bp
 
     overrides = dict(config or {})
     instance_path = Path(overrides.pop("INSTANCE_PATH", None) or PROJECT_ROOT / "instance")
@@ -39,10 +40,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     mailer.init_app(app)
+    i18n.init_app(app)
     sessions.init_app(app)
     security.init_app(app)
     errors.init_app(app)
-    i18n.init_app(app)
 
     for blueprint in (public_bp, auth_bp, admin_bp, ops_bp, embed_bp, admin_reach_bp):
         app.register_blueprint(blueprint)

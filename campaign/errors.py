@@ -44,8 +44,9 @@ def init_app(app: Flask) -> None:
         }
         status = exc.code or 500
         title, message = messages.get(status, (exc.name, exc.description or exc.name))
-        if status in (400, 403, 409) and exc.description != type(exc).description:
-            message = exc.description or message  # a view's own explanation wins
+        # Our own abort(400, "...") messages are written for people; Werkzeug's defaults are not.
+        if exc.description != type(exc).description:
+            message = exc.description or message
         return _render(status, title, message)
 
     @app.errorhandler(InternalServerError)

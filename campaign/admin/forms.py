@@ -6,6 +6,7 @@ import re
 
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from campaign.i18n import LANGUAGES
@@ -38,13 +39,8 @@ class PetitionForm(FlaskForm):
                              description="Signature counts at which you are emailed, "
                                          "separated by commas, e.g. 1000, 10000.",
                              validators=[Optional(), Length(max=300)])
-    default_language = SelectField("Default language", default="en",
-                                   description="The language of the title and text above.")
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        # Set here, not in the field: WTForms 3.3 deprecates tuple choices given to a field.
-        self.default_language.choices = list(LANGUAGES.items())
+    default_language = SelectField("Default language", choices=[
+        SelectChoice(code, name) for code, name in LANGUAGES.items()], default="en")
 
     def validate_milestones(self, field: StringField) -> None:
         parts = [p for p in re.split(r"[,\s]+", field.data or "") if p]

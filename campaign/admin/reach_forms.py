@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from campaign.i18n import LANGUAGES
@@ -25,7 +26,7 @@ class TranslationForm(FlaskForm):
     def __init__(self, default_language: str, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         # The petition's own language is edited on the petition itself.
-        self.language.choices = [(code, name) for code, name in LANGUAGES.items()
+        self.language.choices = [SelectChoice(code, name) for code, name in LANGUAGES.items()
                                  if code != default_language]
 
 

@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from campaign.countries import country_names, country_names_in
@@ -34,8 +35,9 @@ class SignForm(FlaskForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.country.choices = [("", _l("Choose your country"))] + list(
-            country_names_in(str(get_locale() or "en")).items())
+        self.country.choices = [SelectChoice("", _l("Choose your country"))] + [
+            SelectChoice(code, name)
+            for code, name in country_names_in(str(get_locale() or "en")).items()]
 
     def validate_email(self, field: StringField) -> None:
         try:
