@@ -29,7 +29,8 @@ $(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/message
 ## New strings arrive untranslated (or fuzzy when close to an old one): tests fail until translated.
 translations: $(VENV)/.installed
 	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output \
-	  -k _l -k lazy_gettext -k lazy_ngettext:1,2 --project=campaign --version=0.1.0 --copyright-holder="the Campaign Toolkit contributors" --msgid-bugs-address="" \
+	  -k _l -k lazy_gettext -k lazy_ngettext:1,2 --project=campaign --version=0.1.0 \
+	  --copyright-holder="the Campaign Toolkit contributors" --msgid-bugs-address="" \
 	  -o $(TRANSLATIONS)/messages.pot campaign templates $(wildcard letters)
 	$(BIN)/pybabel -q update --ignore-obsolete -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
 	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS)
