@@ -7,7 +7,7 @@ CAMPAIGN := $(BIN)/campaign
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run serve test test-sqlite test-postgres browser-deps letter-fonts clean
+.PHONY: install run serve test test-sqlite test-postgres browser-deps browser-fonts letter-fonts test-tools translations clean
 
 # The virtual environment is rebuilt whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -16,7 +16,24 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed
+# Gettext catalogues: the .po files are kept in git, the .mo files are compiled from them here.
+TRANSLATIONS := campaign/translations
+COMPILED_CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
+
+install: $(VENV)/.installed $(COMPILED_CATALOGUES)
+
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel -q compile -l $* -i $< -o $@
+
+## Extract the strings of pages and emails, merge them into every catalogue, compile them.
+## New strings arrive untranslated (or fuzzy when close to an old one): tests fail until translated.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output \
+	  -k _l -k lazy_gettext -k lazy_ngettext:1,2 --project=campaign --version=0.1.0 \
+	  --copyright-holder="the Campaign Toolkit contributors" --msgid-bugs-address="" \
+	  -o $(TRANSLATIONS)/messages.pot campaign templates $(wildcard letters)
+	$(BIN)/pybabel -q update --ignore-obsolete -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
+	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS)
 
 ## Set up, migrate, load the demo and serve it at http://127.0.0.1:5000
 run: install letter-fonts
@@ -36,16 +53,26 @@ letter-fonts:
 	  echo "installing the DejaVu fonts for printed letters"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null; }
 
+## Fonts that cover Uyghur (Noto Naskh/Sans Arabic) so that screenshots show real letters.
+browser-fonts:
+	@dpkg -s fonts-noto-core >/dev/null 2>&1 || { \
+	  echo "installing Debian's Noto fonts for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-core >/dev/null; }
+
+## axe-core from the npm registry, pinned by package-lock.json, for the accessibility tests.
+test-tools: node_modules/axe-core/axe.min.js
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 ## The whole suite on SQLite, then on PostgreSQL when CAMPAIGN_TEST_DATABASE_URL is set.
-test: install browser-deps letter-fonts
+test: install browser-deps browser-fonts letter-fonts test-tools
 	$(BIN)/pytest -q
 	@if [ -n "$$CAMPAIGN_TEST_DATABASE_URL" ]; then \
 	  echo "== again on $$CAMPAIGN_TEST_DATABASE_URL"; \
 	  CAMPAIGN_TEST_BACKEND=postgresql $(BIN)/pytest -q -m "not backend_independent"; \
 	fi
-
-clean:
-	rm -rf $(VENV) .pytest_cache
 
 .PHONY: eval bench-extract
 
@@ -58,3 +85,6 @@ eval: install
 ## Time the call extractor on a ~1 MB document (the issue asks for under 2 s).
 bench-extract: install
 	$(BIN)/python benchmarks/bench_extract.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache node_modules $(TRANSLATIONS)/*/LC_MESSAGES/messages.mo

@@ -24,6 +24,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from campaign.letters.views import bp as letters_bp
     from campaign.ops import bp as ops_bp
     from campaign.public.views import bp as public_bp
+    from campaign import i18n
+    from campaign.admin.reach import bp as admin_reach_bp
+    from campaign.embed.views import bp as embed_bp
 
     overrides = dict(config or {})
     instance_path = Path(overrides.pop("INSTANCE_PATH", None) or PROJECT_ROOT / "instance")
@@ -43,12 +46,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     mailer.init_app(app)
+    i18n.init_app(app)
     sessions.init_app(app)
     security.init_app(app)
     errors.init_app(app)
 
     for blueprint in (public_bp, auth_bp, admin_bp, admin_legislators_bp, ops_bp, letters_bp,
-                      letters_admin_bp):
+                      letters_admin_bp, embed_bp, admin_reach_bp):
         app.register_blueprint(blueprint)
 
     from flask_babel import format_number, format_percent, get_locale

@@ -1,6 +1,7 @@
 """Every model, imported so that `Base.metadata` knows all tables."""
 
 from campaign.models.campaigns import Campaign, Membership, Role
+from campaign.models.embeds import EmbedSite
 from campaign.models.legislators import Area, Chamber, Legislator
 from campaign.models.letters import (
     DeliveryMethod,
@@ -16,6 +17,7 @@ from campaign.models.organizers import Organizer, OrganizerSession
 from campaign.models.petitions import Petition, PetitionCountryCount, PetitionState
 from campaign.models.postcodes import PostcodeArea
 from campaign.models.signatures import Signatory, Signature, SignatureState
+from campaign.models.translations import PetitionTranslation
 
 __all__ = [
     "Campaign", "Membership", "Role",
@@ -27,4 +29,5 @@ __all__ = [
     "Petition", "PetitionCountryCount", "PetitionState",
     "PostcodeArea",
     "Signatory", "Signature", "SignatureState",
+    "EmbedSite", "PetitionTranslation",
 ]

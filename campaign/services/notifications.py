@@ -6,8 +6,10 @@ from flask import current_app, render_template
 from flask_babel import force_locale, gettext
 from sqlalchemy.orm import Session
 
+from campaign.i18n import LANGUAGES, text_direction
 from campaign.models import Petition
 from campaign.services.mail import queue_email
+from campaign.services.petition_translations import content_for
 from campaign.services.signing import confirmation_token
 
 
@@ -15,10 +17,16 @@ def queue_confirmation(session: Session, petition: Petition, signature_id: int, 
                        name: str, language: str = "en") -> None:
     """Queue the double opt-in email with its confirmation link."""
     token = confirmation_token(current_app.config["SECRET_KEY"], signature_id)
-    link = f"{current_app.config['BASE_URL'].rstrip('/')}/confirm/{token}"
+    # The link keeps the language the supporter signed in, so the confirm page speaks it too.
+    prefix = f"/{language}" if language in LANGUAGES else ""
+    link = f"{current_app.config['BASE_URL'].rstrip('/')}{prefix}/confirm/{token}"
+    title = content_for(session, petition, language).title
+    if text_direction(language) == "rtl":
+        # A Latin name inside right-to-left text must not reorder the words around it.
+        name, title = _isolated(name), _isolated(title)
     with force_locale(language):
-        subject = gettext("Please confirm your signature: %(title)s", title=petition.title)
-        body = render_template("emails/confirm_signature.txt", petition=petition, name=name,
+        subject = gettext("Please confirm your signature: %(title)s", title=title)
+        body = render_template("emails/confirm_signature.txt", title=title, name=name,
                                link=link, max_age_days=current_app.config["CONFIRM_MAX_AGE_DAYS"])
     queue_email(session, to=email, subject=_one_line(subject), body=body,
                 kind="confirm-signature")
@@ -31,3 +39,8 @@ def after_confirmation(session: Session, petition: Petition) -> None:
 def _one_line(text: str) -> str:
     """Petition titles are organizer text; keep a subject on one line whatever they hold."""
     return " ".join(text.split())
+
+
+def _isolated(text: str) -> str:
+    """Wrap text in Unicode first-strong isolates, the plain-text form of <bdi>."""
+    return f"\u2068{text}\u2069"
