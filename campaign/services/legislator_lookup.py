@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from campaign.legislators.lookup import LookupResult, lookup
-from campaign.models import Legislator
+from campaign.legislators.lookup import LookupResult, districts_for, lookup, regions_for
+from campaign.models import Area, Legislator
 
 
 def lookup_place(session: Session, country: str, region: str | None = None,
@@ -22,3 +22,13 @@ def lookup_legislators(session: Session, country: str, region: str | None = None
     """Every legislator, across chambers, who represents the place."""
     result = lookup_place(session, country, region, state, district, postcode)
     return [legislator for match in result.chambers for legislator in match.legislators]
+
+
+def places_in(session: Session, country: str) -> list[Area]:
+    """The regions, constituencies or US states a supporter of a country chooses from."""
+    return regions_for(session, country)
+
+
+def districts_in(session: Session, state: str) -> list[Area]:
+    """A US state's congressional districts, in number order."""
+    return districts_for(session, state)
