@@ -105,7 +105,12 @@ def test_an_unknown_postcode_says_so(client: FlaskClient, directory: None) -> No
     page = _get(client, f"{PAGE}?country=BE&postcode=9999")
     assert _problems(page) == ["We do not know the postcode 9999. Please check it, or leave it "
                                "empty and choose your region instead."]
-    assert _writable(page) == [] and len(_choices(page)) == 3
+    choices = _choices(page)
+    assert _writable(page) == [] and len(choices) == 3
+    # Choosing leaves the unknown postcode behind, and its message with it.
+    assert "postcode" not in choices["Collège électoral français"]
+    french = _get(client, choices["Collège électoral français"])
+    assert _writable(french) == FRENCH_COLLEGE and _problems(french) == []
     # The supporter's input is kept in the form.
     assert 'name="postcode" type="text" value="9999"' in page
 
@@ -126,6 +131,20 @@ def test_california_without_a_district(client: FlaskClient, directory: None) -> 
     assert 'name="district" type="text" value="12"' in twelfth
     assert _writable(_get(client, f"{PAGE}?country=US&state=CA&district=13")) == [
         "Ann Hill", "Ben Vale", "Dan Reed"]
+
+
+def test_the_us_without_a_state_asks_for_it_once(client: FlaskClient, directory: None) -> None:
+    page = _get(client, f"{PAGE}?country=US")
+    assert _writable(page) == []
+    assert page.count("Which state do you live in?") == 1
+    assert page.count("Choose your state above to see who represents you here.") == 2
+    choices = _choices(page)
+    # The Senate's states and the House's (which has a delegate for DC), once.
+    assert list(choices) == ["Alaska", "California", "District of Columbia"]
+    california = _get(client, choices["California"])
+    assert _writable(california) == ["Ann Hill", "Ben Vale"]
+    assert list(_choices(california)) == ["California district 12", "California district 13"]
+    assert re.search(r'<option selected value="CA">', california)
 
 
 def test_an_unknown_district_says_so_and_offers_the_real_ones(client: FlaskClient,
@@ -160,6 +179,14 @@ def test_bad_places_are_form_errors(client: FlaskClient, directory: None, query:
     assert "Your legislators" not in page
 
 
+def test_places_by_name_as_well_as_code(client: FlaskClient, directory: None) -> None:
+    assert _writable(_get(client, f"{PAGE}?country=BE&region=coll%C3%A8ge+%C3%A9lectoral+"
+                                  "fran%C3%A7ais")) == FRENCH_COLLEGE
+    # Alaska's one seat is at large: "al" says so.
+    assert _writable(_get(client, f"{PAGE}?country=US&state=alaska&district=al")) == [
+        "Gail Ice", "Finn Snow", "Eve Frost"]
+
+
 def test_fields_of_another_country_are_ignored(client: FlaskClient, directory: None) -> None:
     # Switching from Belgium to France without JavaScript leaves the college selected.
     page = _get(client, f"{PAGE}?country=FR&region=BE-FR&state=CA&district=12")
@@ -175,8 +202,9 @@ def test_no_legislators_on_file(client: FlaskClient, directory: None) -> None:
 
 def test_only_the_campaigns_chambers(app: Flask, client: FlaskClient) -> None:
     _directory(app, ["eu-parliament"])
-    # The House's district problem is not this campaign's concern: it writes to MEPs only.
+    # The campaign writes to MEPs only: no US state to ask for, no House problem to show.
     page = _get(client, f"{PAGE}?country=US&state=CA&district=99")
+    assert 'name="state"' not in page
     assert _problems(page) == [] and _chambers(page) == []
     assert "We found nobody for this place." in page
     assert list(_choices(_get(client, f"{PAGE}?country=BE"))) == [

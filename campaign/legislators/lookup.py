@@ -28,15 +28,15 @@ How a place is resolved, per chamber:
   chamber, that chamber offers both as `choices` instead of guessing.
 
 To answer a choice, call `lookup` again with the same input and `region=choice.code`
-(US states and districts too: "CA", "CA-12"). `regions_for(session, country)` lists the
-regions, constituencies and states of a country for a select box; `districts_for(session,
+(US states and districts too: "CA", "CA-12"). `regions_for(session, country[, chamber_slugs])`
+lists the regions, constituencies and states of a country for a select box; `districts_for(session,
 state)` a US state's districts.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -268,11 +268,14 @@ def lookup(session: Session, country: str, region: str | None = None, state: str
     return result
 
 
-def regions_for(session: Session, country: str) -> list[Area]:
-    """The regions, constituencies and states of a country (one per code), for a select box."""
-    areas = session.scalars(select(Area).where(Area.country == country.strip().upper(),
-                                               Area.kind.in_(("region", "constituency", "state")))
-                            .order_by(Area.name, Area.id))
+def regions_for(session: Session, country: str,
+                chamber_slugs: Collection[str] = ()) -> list[Area]:
+    """A country's regions, constituencies and states (one per code; of `chamber_slugs` if any)."""
+    query = select(Area).where(Area.country == country.strip().upper(),
+                               Area.kind.in_(("region", "constituency", "state")))
+    if chamber_slugs:
+        query = query.join(Area.chamber).where(Chamber.slug.in_(chamber_slugs))
+    areas = session.scalars(query.order_by(Area.name, Area.id))
     unique: dict[tuple[str, str], Area] = {}
     for area in areas:
         unique.setdefault((area.kind, area.code), area)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -38,14 +39,10 @@ def _header_safe(field_label: str):  # type: ignore[no-untyped-def]
 
 
 class FindForm(FlaskForm):
-    """Where the supporter lives; sent by GET, so it needs no CSRF token.
-
-    Once the country is known, the form offers the directory's regions or constituencies for
-    it, or for the US its states and a district.
-    """
+    """Where the supporter lives: a country, then the regions or US states the directory has."""
 
     class Meta:
-        csrf = False
+        csrf = False  # sent by GET: a search, nothing changes
 
     country = SelectField(_l("Country"), validate_choice=False,
                           validators=[DataRequired(_l("Please choose your country."))])
@@ -61,11 +58,13 @@ class FindForm(FlaskForm):
     postcode = StringField(_l("Postcode (optional)"), filters=[nfc],
                            validators=[Optional(), Length(max=16), _CODE])
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, chamber_slugs: Collection[str] = (),
+                 **kwargs: object) -> None:
+        """`chamber_slugs`: the chambers the campaign writes to (all when empty)."""
         super().__init__(*args, **kwargs)
         self.country.choices = [("", _l("Choose your country"))] + list(country_names().items())
         country = self.country.data if self.country.data in country_names() else None
-        places = legislator_lookup.places_in(db.session, country) if country else []
+        places = legislator_lookup.places_in(db.session, country, chamber_slugs) if country else []
         self.region.choices = [("", _l("Not sure: let me choose from a list"))] + [
             (area.code, area.name) for area in places if area.kind != "state"]
         self.state.choices = [("", _l("Choose your state"))] + [
@@ -122,9 +121,9 @@ class FindForm(FlaskForm):
 
 
 def _known_code(choices: Any, wanted: str, message: Any) -> str:
-    """The code among a select box's choices that the supporter means, in any letter case."""
-    for code, _label in choices:
-        if code and code.casefold() == wanted.casefold():
+    """The code among a select box's choices that the supporter means, by code or by name."""
+    for code, name in choices:
+        if code and wanted.casefold() in (code.casefold(), str(name).casefold()):
             return str(code)
     raise ValidationError(message)
 

@@ -1,6 +1,8 @@
-"""Which legislators represent a place: the one call the letter pages make to find them."""
+"""Which legislators represent a place, and the places to choose from: what letter pages ask."""
 
 from __future__ import annotations
+
+from collections.abc import Collection
 
 from sqlalchemy.orm import Session
 
@@ -24,9 +26,9 @@ def lookup_legislators(session: Session, country: str, region: str | None = None
     return [legislator for match in result.chambers for legislator in match.legislators]
 
 
-def places_in(session: Session, country: str) -> list[Area]:
+def places_in(session: Session, country: str, chamber_slugs: Collection[str] = ()) -> list[Area]:
     """The regions, constituencies or US states a supporter of a country chooses from."""
-    return regions_for(session, country)
+    return regions_for(session, country, chamber_slugs)
 
 
 def districts_in(session: Session, state: str) -> list[Area]:

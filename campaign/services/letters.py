@@ -127,7 +127,7 @@ class Place:
 
 def find_legislators(session: Session, letter_campaign: LetterCampaign, place: Place
                      ) -> LookupResult:
-    """Per chamber the campaign writes to, the supporter's own legislators or the choices to make."""
+    """Per chamber the campaign writes to, the supporter's legislators or the choices to make."""
     found = lookup_place(session, place.country, region=place.region, state=place.state,
                          district=place.district, postcode=place.postcode)
     allowed = letter_campaign.chamber_slugs
