@@ -95,16 +95,14 @@ class FindForm(FlaskForm):
                 "Please choose your region or constituency from the list."))
 
     def _state_or_district_from(self, code: str) -> None:
-        wrong = _l("Please choose your state from the list.")
-        state, _dash, number = code.rpartition("-")
-        if not state:
-            self.state.data = _known_code(self.state.choices, code, wrong)
-            return
-        self.state.data = _known_code(self.state.choices, state, wrong)
-        districts = legislator_lookup.districts_in(db.session, self.state.data)
-        district = _known_code([(area.code, area.name) for area in districts], code,
-                               _l("Please choose your district from the list."))
-        self.district.data = district.rpartition("-")[2]
+        state, dash, _number = code.rpartition("-")
+        self.state.data = _known_code(self.state.choices, state if dash else code,
+                                      _l("Please choose your state from the list."))
+        if dash:
+            districts = legislator_lookup.districts_in(db.session, self.state.data)
+            district = _known_code([(area.code, area.name) for area in districts], code,
+                                   _l("Please choose your district from the list."))
+            self.district.data = district.rpartition("-")[2]
 
     def validate_state(self, field: SelectField) -> None:
         if not self.asks_state:
