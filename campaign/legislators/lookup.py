@@ -9,6 +9,8 @@
     for chamber, legislators in result.chambers: ...   # a match also unpacks as a pair
     result.choices                         # every chamber's choices, for one select box
     result.problems                        # input that matched nothing, in plain words
+    problem.kind, problem.details          # each problem is also a str: its kind and values,
+                                           # for pages that say it in the supporter's language
 
 How a place is resolved, per chamber:
 - A chamber whose members are all elected country-wide (the European Parliament in France)
@@ -26,15 +28,15 @@ How a place is resolved, per chamber:
   chamber, that chamber offers both as `choices` instead of guessing.
 
 To answer a choice, call `lookup` again with the same input and `region=choice.code`
-(US states and districts too: "CA", "CA-12"). `regions_for(session, country)` lists the
-regions, constituencies and states of a country for a select box; `districts_for(session,
+(US states and districts too: "CA", "CA-12"). `regions_for(session, country[, chamber_slugs])`
+lists the regions, constituencies and states of a country for a select box; `districts_for(session,
 state)` a US state's districts.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,6 +52,19 @@ from campaign.models import Area, Chamber, Legislator
 CHAMBER_ORDER = ("eu-parliament", "national-upper", "national-lower", "us-senate", "us-house",
                  "regional")
 SUB_AREA_KINDS = ("region", "constituency", "state", "district")
+
+
+class Problem(str):
+    """Input that matched nothing: plain English words, with a kind and values to translate."""
+
+    kind: str
+    details: dict[str, str]
+
+    def __new__(cls, kind: str, text: str, **details: str) -> Problem:
+        problem = super().__new__(cls, text)
+        problem.kind = kind
+        problem.details = details
+        return problem
 
 
 @dataclass
@@ -74,7 +89,7 @@ class ChamberMatch:
 class LookupResult:
     country: str
     chambers: list[ChamberMatch] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
     @property
     def choices(self) -> list[Area]:
@@ -148,7 +163,7 @@ def _district_order(area: Area) -> tuple[int, str]:
 
 
 def _match_us(session: Session, match: ChamberMatch, areas: list[Area], place: _Place,
-              problems: list[str]) -> None:
+              problems: list[Problem]) -> None:
     states = sorted((a for a in areas if a.kind == "state"), key=lambda a: a.name)
     districts = [a for a in areas if a.kind == "district"]
     from_postcode = [a for a in place.postcode_areas if a.chamber_id == match.chamber.id]
@@ -168,7 +183,9 @@ def _match_us(session: Session, match: ChamberMatch, areas: list[Area], place: _
     state = next((a for a in states if place.state and _matches(a, place.state)), None)
     if state is None:
         if place.state:
-            problems.append(f"{match.chamber.name}: no state {place.state!r}")
+            problems.append(Problem("unknown-state", f"{match.chamber.name}: no state "
+                                    f"{place.state!r}", chamber=match.chamber.slug,
+                                    state=place.state))
         match.choices = states
         return
     if not districts:
@@ -181,8 +198,10 @@ def _match_us(session: Session, match: ChamberMatch, areas: list[Area], place: _
         wanted = next((a for a in in_state if a.code == district_code(state.code, place.district)
                        or _matches(a, place.district)), None)
         if wanted is None:
-            problems.append(f"{match.chamber.name}: {state.name} has no district "
-                            f"{place.district!r}")
+            problems.append(Problem("unknown-district", f"{match.chamber.name}: {state.name} "
+                                    f"has no district {place.district!r}",
+                                    chamber=match.chamber.slug, state=state.name,
+                                    district=place.district))
     elif len(in_state) == 1:
         wanted = in_state[0]
     if wanted is None:
@@ -193,7 +212,7 @@ def _match_us(session: Session, match: ChamberMatch, areas: list[Area], place: _
 
 
 def _match_regions(session: Session, match: ChamberMatch, areas: list[Area], place: _Place,
-                   problems: list[str]) -> None:
+                   problems: list[Problem]) -> None:
     country_areas = [a for a in areas if a.kind == "country"]
     regions = sorted((a for a in areas if a.kind in SUB_AREA_KINDS), key=lambda a: a.name)
     if not regions:
@@ -219,7 +238,9 @@ def lookup(session: Session, country: str, region: str | None = None, state: str
     result = LookupResult(country)
     postcode_areas = areas_for_postcode(session, country, postcode) if postcode else []
     if postcode and not postcode_areas:
-        result.problems.append(f"postcode {postcode!r} is not in the postcode table")
+        result.problems.append(Problem("unknown-postcode",
+                                       f"postcode {postcode!r} is not in the postcode table",
+                                       postcode=postcode))
     if region and not state:
         # A district code ("CA-12") also tells the Senate which state.
         named = session.scalars(select(Area).where(Area.country == country,
@@ -237,18 +258,24 @@ def lookup(session: Session, country: str, region: str | None = None, state: str
             _match_regions(session, match, areas, place, result.problems)
         result.chambers.append(match)
     if not result.chambers:
-        result.problems.append(f"no legislators on file for {country!r}")
+        result.problems.append(Problem("no-legislators", f"no legislators on file for {country!r}",
+                                       country=country))
     elif place.region and not any(match.area is not None and _matches(match.area, place.region)
                                   for match in result.chambers):
-        result.problems.append(f"no region or constituency {place.region!r} in {country}")
+        result.problems.append(Problem("unknown-region", f"no region or constituency "
+                                       f"{place.region!r} in {country}", region=place.region,
+                                       country=country))
     return result
 
 
-def regions_for(session: Session, country: str) -> list[Area]:
-    """The regions, constituencies and states of a country (one per code), for a select box."""
-    areas = session.scalars(select(Area).where(Area.country == country.strip().upper(),
-                                               Area.kind.in_(("region", "constituency", "state")))
-                            .order_by(Area.name, Area.id))
+def regions_for(session: Session, country: str,
+                chamber_slugs: Collection[str] = ()) -> list[Area]:
+    """A country's regions, constituencies and states (one per code; of `chamber_slugs` if any)."""
+    query = select(Area).where(Area.country == country.strip().upper(),
+                               Area.kind.in_(("region", "constituency", "state")))
+    if chamber_slugs:
+        query = query.join(Area.chamber).where(Chamber.slug.in_(chamber_slugs))
+    areas = session.scalars(query.order_by(Area.name, Area.id))
     unique: dict[tuple[str, str], Area] = {}
     for area in areas:
         unique.setdefault((area.kind, area.code), area)

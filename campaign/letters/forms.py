@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import Any
+
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -10,12 +13,18 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from campaign.countries import country_names
+from campaign.extensions import db
 from campaign.models import DeliveryMethod, ReplyStatus
+from campaign.services import legislator_lookup
 from campaign.services.mail import HeaderInjectionError, check_header_value
 from campaign.validators import PlainText, nfc
 
 PERSONAL_MIN_CHARS = 40
 _CODE = Regexp(r"^[\w\- ]+$", message=_l("Please use only letters, digits, spaces and hyphens."))
+
+
+def _upper(value: str | None) -> str | None:
+    return value.strip().upper() if value else value
 
 
 def _header_safe(field_label: str):  # type: ignore[no-untyped-def]
@@ -30,29 +39,91 @@ def _header_safe(field_label: str):  # type: ignore[no-untyped-def]
 
 
 class FindForm(FlaskForm):
-    """Where the supporter lives; sent by GET, so it needs no CSRF token."""
+    """Where the supporter lives: a country, then the regions or US states the directory has."""
 
     class Meta:
-        csrf = False
+        csrf = False  # sent by GET: a search, nothing changes
 
     country = SelectField(_l("Country"), validate_choice=False,
                           validators=[DataRequired(_l("Please choose your country."))])
-    region = StringField(_l("Region or constituency (optional)"), filters=[nfc],
+    region = SelectField(_l("Region or constituency"), validate_choice=False, filters=[nfc],
                          validators=[Optional(), Length(max=80), _CODE])
-    state = StringField(_l("State (optional)"), filters=[nfc],
+    state = SelectField(_l("State"), validate_choice=False, filters=[nfc],
                         validators=[Optional(), Length(max=80), _CODE])
-    district = StringField(_l("District (optional)"), filters=[nfc],
-                           validators=[Optional(), Length(max=80), _CODE])
+    district = StringField(_l("Congressional district (optional)"), filters=[nfc, _upper],
+                           description=_l("Its number, such as 12. Leave it empty to choose from "
+                                          "a list."),
+                           validators=[Optional(), Regexp(r"^(?i:\d{1,3}|AL)$", message=_l(
+                               "Please give the district’s number, such as 12."))])
     postcode = StringField(_l("Postcode (optional)"), filters=[nfc],
                            validators=[Optional(), Length(max=16), _CODE])
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, chamber_slugs: Collection[str] = (),
+                 **kwargs: object) -> None:
+        """`chamber_slugs`: the chambers the campaign writes to (all when empty)."""
         super().__init__(*args, **kwargs)
         self.country.choices = [("", _l("Choose your country"))] + list(country_names().items())
+        country = self.country.data if self.country.data in country_names() else None
+        places = legislator_lookup.places_in(db.session, country, chamber_slugs) if country else []
+        self.region.choices = [("", _l("Not sure: let me choose from a list"))] + [
+            (area.code, area.name) for area in places if area.kind != "state"]
+        self.state.choices = [("", _l("Choose your state"))] + [
+            (area.code, area.name) for area in places if area.kind == "state"]
+
+    @property
+    def asks_region(self) -> bool:
+        return len(self.region.choices or ()) > 1
+
+    @property
+    def asks_state(self) -> bool:
+        return len(self.state.choices or ()) > 1
 
     def validate_country(self, field: SelectField) -> None:
         if field.data not in country_names():
             raise ValidationError(_l("Please choose a country from the list."))
+
+    def validate_region(self, field: SelectField) -> None:
+        if self.asks_state:
+            # A state or district chosen from the lookup's choices comes back as region=CA or
+            # region=CA-12; the form shows it in the state and district fields.
+            self._state_or_district_from(field.data)
+            field.data = None
+        elif not self.asks_region:
+            field.data = None  # left over from another country: nothing to choose here
+        else:
+            field.data = _known_code(self.region.choices, field.data, _l(
+                "Please choose your region or constituency from the list."))
+
+    def _state_or_district_from(self, code: str) -> None:
+        state, dash, _number = code.rpartition("-")
+        self.state.data = _known_code(self.state.choices, state if dash else code,
+                                      _l("Please choose your state from the list."))
+        if dash:
+            districts = legislator_lookup.districts_in(db.session, self.state.data)
+            district = _known_code([(area.code, area.name) for area in districts], code,
+                                   _l("Please choose your district from the list."))
+            self.district.data = district.rpartition("-")[2]
+
+    def validate_state(self, field: SelectField) -> None:
+        if not self.asks_state:
+            field.data = None
+        else:
+            field.data = _known_code(self.state.choices, field.data,
+                                     _l("Please choose your state from the list."))
+
+    def validate_district(self, field: StringField) -> None:
+        if not self.asks_state:
+            field.data = None
+        elif not self.state.data:
+            raise ValidationError(_l("Please choose your state as well."))
+
+
+def _known_code(choices: Any, wanted: str, message: Any) -> str:
+    """The code among a select box's choices that the supporter means, by code or by name."""
+    for code, name in choices:
+        if code and wanted.casefold() in (code.casefold(), str(name).casefold()):
+            return str(code)
+    raise ValidationError(message)
 
 
 class WriteForm(FlaskForm):

@@ -60,7 +60,7 @@ def index() -> ResponseReturnValue:
 @bp.get("/<slug>")
 def campaign_page(slug: str) -> ResponseReturnValue:
     letter_campaign = _letter_campaign_or_404(slug)
-    form = FindForm(request.args)
+    form = FindForm(request.args, chamber_slugs=letter_campaign.chamber_slugs)
     found = None
     if "country" in request.args and form.validate():
         found = letters.find_legislators(db.session, letter_campaign, letters.Place(

@@ -1,11 +1,13 @@
-"""Which legislators represent a place: the one call the letter pages make to find them."""
+"""Which legislators represent a place, and the places to choose from: what letter pages ask."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy.orm import Session
 
-from campaign.legislators.lookup import LookupResult, lookup
-from campaign.models import Legislator
+from campaign.legislators.lookup import LookupResult, districts_for, lookup, regions_for
+from campaign.models import Area, Legislator
 
 
 def lookup_place(session: Session, country: str, region: str | None = None,
@@ -22,3 +24,13 @@ def lookup_legislators(session: Session, country: str, region: str | None = None
     """Every legislator, across chambers, who represents the place."""
     result = lookup_place(session, country, region, state, district, postcode)
     return [legislator for match in result.chambers for legislator in match.legislators]
+
+
+def places_in(session: Session, country: str, chamber_slugs: Collection[str] = ()) -> list[Area]:
+    """The regions, constituencies or US states a supporter of a country chooses from."""
+    return regions_for(session, country, chamber_slugs)
+
+
+def districts_in(session: Session, state: str) -> list[Area]:
+    """A US state's congressional districts, in number order."""
+    return districts_for(session, state)

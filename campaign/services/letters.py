@@ -24,7 +24,7 @@ from campaign.models import (
     ReplyStatus,
 )
 from campaign.services import letter_templates, similarity
-from campaign.services.legislator_lookup import lookup_legislators
+from campaign.services.legislator_lookup import LookupResult, lookup_place
 from campaign.services.mail import check_header_value
 from campaign.services.signing import signatory_id_for_email
 
@@ -126,13 +126,18 @@ class Place:
 
 
 def find_legislators(session: Session, letter_campaign: LetterCampaign, place: Place
-                     ) -> list[Legislator]:
-    """The supporter's own legislators, in the chambers the campaign writes to."""
-    found = lookup_legislators(session, place.country, region=place.region, state=place.state,
-                               district=place.district, postcode=place.postcode)
-    if not letter_campaign.chamber_slugs:
+                     ) -> LookupResult:
+    """Per chamber the campaign writes to, the supporter's legislators or the choices to make."""
+    found = lookup_place(session, place.country, region=place.region, state=place.state,
+                         district=place.district, postcode=place.postcode)
+    allowed = letter_campaign.chamber_slugs
+    if not allowed:
         return found
-    return [person for person in found if person.chamber.slug in letter_campaign.chamber_slugs]
+    # A problem with one chamber (a district the House lacks) matters only if we write to it.
+    return LookupResult(
+        found.country, [match for match in found.chambers if match.chamber.slug in allowed],
+        [problem for problem in found.problems
+         if problem.details.get("chamber") in (None, *allowed)])
 
 
 def addressee(session: Session, letter_campaign: LetterCampaign, legislator_id: int
