@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 import pycountry
 
@@ -17,3 +17,13 @@ def country_names() -> dict[str, str]:
 
 def country_name(code: str) -> str:
     return country_names().get(code, code)
+
+
+@lru_cache(maxsize=64)
+def country_choices(placeholder: str) -> tuple[tuple[str, str], ...]:
+    """The choices of a country field: the placeholder first, then every country.
+
+    One tuple per placeholder text (so per language), built once: forms reuse it and the
+    select widget renders its options once.
+    """
+    return (("", placeholder), *country_names().items())

@@ -8,8 +8,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from campaign.countries import country_names
+from campaign.countries import country_choices, country_names
 from campaign.validators import PlainText, nfc
+from campaign.widgets import FixedOptionsSelect
 
 
 class SignForm(FlaskForm):
@@ -20,7 +21,7 @@ class SignForm(FlaskForm):
     email = StringField(_l("Email address"), filters=[nfc],
                         validators=[DataRequired(_l("Please enter your email address.")),
                                     Length(max=254, message=_l("This email address is too long."))])
-    country = SelectField(_l("Country"), validate_choice=False,
+    country = SelectField(_l("Country"), validate_choice=False, widget=FixedOptionsSelect(),
                           validators=[DataRequired(_l("Please choose your country."))])
     postcode = StringField(_l("Postcode (optional)"), filters=[nfc],
                            validators=[Optional(), Length(max=16, message=_l("Please use at most 16 characters.")),
@@ -33,7 +34,7 @@ class SignForm(FlaskForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.country.choices = [("", _l("Choose your country"))] + list(country_names().items())
+        self.country.choices = country_choices(str(_l("Choose your country")))
 
     def validate_email(self, field: StringField) -> None:
         try:

@@ -1,0 +1,39 @@
+"""Form widgets for the hot pages: a long, fixed option list rendered once, not per request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import Markup
+from wtforms import Field
+from wtforms.widgets import Select, html_params
+
+
+class FixedOptionsSelect(Select):
+    """A `<select>` whose options (the ~250 countries) are rendered once per choices tuple.
+
+    Rendering them through WTForms took most of the petition page's time. The cache holds
+    only tuples (immutable, kept alive by the cache, so an id is never reused) and only the
+    unselected state; a re-shown form with a country chosen renders the usual way.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._options: dict[int, tuple[tuple[Any, ...], str]] = {}
+
+    def __call__(self, field: Field, **kwargs: Any) -> Markup:
+        choices = getattr(field, "choices", None)
+        if field.data or not isinstance(choices, tuple):
+            return super().__call__(field, **kwargs)
+        entry = self._options.get(id(choices))
+        if entry is None or entry[0] is not choices:
+            render = type(self)._dispatch_render_option()
+            options = "".join(render(choice) for choice in field._iter_choices_normalized())
+            entry = (choices, options)
+            self._options[id(choices)] = entry
+        kwargs.setdefault("id", field.id)
+        flags = getattr(field, "flags", {})
+        for name in self.validation_attrs:
+            if name not in kwargs and getattr(flags, name, False):
+                kwargs[name] = getattr(flags, name)
+        return Markup(f"<select {html_params(name=field.name, **kwargs)}>{entry[1]}</select>")

@@ -1,0 +1,28 @@
+"""gunicorn settings for production: `make serve` or `gunicorn -c gunicorn.conf.py`.
+
+Every value can be changed from the command line (`--workers 4`) or the environment
+(WEB_CONCURRENCY, PORT, HOST, GUNICORN_CMD_ARGS); the app reads its own CAMPAIGN_* settings.
+"""
+
+import os
+
+wsgi_app = "campaign:create_app()"
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+# One process per core: a request is CPU work in Python plus one short database round trip.
+workers = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 2))
+worker_class = "sync"
+# A sync worker serves one request at a time; a slow client is the reverse proxy's problem
+# (it buffers requests and responses), which is why gunicorn must sit behind one.
+timeout = 30
+graceful_timeout = 20
+# Recycle workers now and then so that a slow leak can never grow without bound.
+max_requests = 200_000
+max_requests_jitter = 20_000
+# The app is built in each worker, after the fork: no connection is shared between processes.
+preload_app = False
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# X-Forwarded-Proto (https behind the proxy) is believed from the same hops the app trusts
+# for X-Forwarded-For; gunicorn's own default is the loopback addresses.
+forwarded_allow_ips = os.environ.get("CAMPAIGN_TRUSTED_PROXIES") or "127.0.0.1,::1"
