@@ -9,11 +9,13 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from campaign.countries import country_choices, country_names
+from campaign.formcache import CachedTranslationsMeta, FixedOptionsSelect
 from campaign.validators import PlainText, nfc
-from campaign.widgets import FixedOptionsSelect
 
 
 class SignForm(FlaskForm):
+    Meta = CachedTranslationsMeta
+
     name = StringField(_l("Full name"), filters=[nfc],
                        validators=[DataRequired(_l("Please enter your name.")),
                                    Length(max=100, message=_l("Please use at most 100 characters.")),

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 
@@ -11,6 +10,7 @@ from campaign import mailer
 from campaign.clients import client_ip_hash
 from campaign.extensions import db, limiter
 from campaign.models import Petition, PetitionState
+from campaign.public import pages
 from campaign.public.forms import ConfirmForm, SignForm
 from campaign.services import notifications, petitions, signing
 
@@ -44,14 +44,15 @@ def _render_petition(petition: Petition, form: SignForm, status: int = 200,
 @bp.get("/petitions/<slug>")
 def petition(slug: str) -> ResponseReturnValue:
     petition = _petition_or_404(slug)
-    form = SignForm(source=request.args.get("source", "")[:64])
-    return _render_petition(petition, form)
+    return pages.petition_page(petition, source=request.args.get("source", "")[:64])
 
 
 @bp.get("/petitions/<slug>.json")
 def petition_json(slug: str) -> ResponseReturnValue:
     petition = _petition_or_404(slug)
-    return jsonify(petitions.petition_summary(db.session, petition))
+    summary = pages.petition_json(
+        petition, lambda: petitions.petition_summary(db.session, petition))
+    return current_app.response_class(summary, mimetype="application/json")
 
 
 @bp.post("/petitions/<slug>/sign")

@@ -1,11 +1,17 @@
-"""Form widgets for the hot pages: a long, fixed option list rendered once, not per request."""
+"""What keeps the public forms cheap on the hot pages: work done once, not per request."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
+from babel import support
+from flask import current_app
+from flask_babel import get_locale
+from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import Field
+from wtforms.i18n import messages_path
 from wtforms.widgets import Select, html_params
 
 
@@ -37,3 +43,33 @@ class FixedOptionsSelect(Select):
             if name not in kwargs and getattr(flags, name, False):
                 kwargs[name] = getattr(flags, name)
         return Markup(f"<select {html_params(name=field.name, **kwargs)}>{entry[1]}</select>")
+
+
+@lru_cache(maxsize=64)
+def _wtforms_catalog(locale: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class _CachedWTFormsTranslations:
+    """WTForms' own messages in the request's language, each catalog read from disk once.
+
+    Flask-WTF reads the catalog file again on every request that builds a form.
+    """
+
+    def gettext(self, string: str) -> str:
+        return str(_wtforms_catalog(str(get_locale())).ugettext(string))
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return str(_wtforms_catalog(str(get_locale())).ungettext(singular, plural, n))
+
+
+_TRANSLATIONS = _CachedWTFormsTranslations()
+
+
+class CachedTranslationsMeta(FlaskForm.Meta):
+    """Form Meta for forms built on every request of a hot page."""
+
+    def get_translations(self, form: Any) -> Any:
+        if not current_app.config.get("WTF_I18N_ENABLED", True):
+            return super().get_translations(form)
+        return _TRANSLATIONS

@@ -1,0 +1,93 @@
+"""The petition page and its JSON, rendered once per version and reused by every visitor.
+
+In a surge every visitor asks for the same page; only the CSRF token differs. Each process
+keeps the rendered page per (petition, language, address) with a token placeholder, and
+re-renders it when the petition's version changes: its row was edited (`updated_at`), its kept
+count moved, or it stopped accepting signatures. Anything the page shows must therefore be
+part of `_version`; logged-in organizers and visitors with flashed messages are never served
+from the cache.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from flask import current_app, render_template, request, session
+from flask_babel import get_locale
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+
+from campaign.models import Petition
+from campaign.public.forms import SignForm
+
+# Not a token itself: it is swapped for the visitor's own token on every response.
+_TOKEN_PLACEHOLDER = "csrf-token-placeholder-4d1f0c"
+
+
+class RenderedCache:
+    """A small least-recently-used map of rendered text, each entry tagged with its version."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self._entries: OrderedDict[Hashable, tuple[Hashable, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_render(self, key: Hashable, version: Hashable, render: Callable[[], Any]) -> Any:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None and entry[0] == version:
+                self._entries.move_to_end(key)
+                return entry[1]
+        value = render()
+        with self._lock:
+            self._entries[key] = (version, value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return value
+
+
+def _cache(name: str) -> RenderedCache:
+    caches: dict[str, RenderedCache] = current_app.extensions.setdefault("campaign_pages", {})
+    if name not in caches:
+        caches[name] = RenderedCache()
+    return caches[name]
+
+
+def _version(petition: Petition) -> Hashable:
+    return (petition.updated_at, petition.signature_count, petition.state,
+            petition.accepts_signatures())
+
+
+def _cacheable() -> bool:
+    return "sid" not in session and "_flashes" not in session
+
+
+def petition_page(petition: Petition, source: str) -> str:
+    """The petition page with a fresh sign form carrying this visitor's CSRF token."""
+    if not _cacheable():
+        return render_template("public/petition.html", petition=petition,
+                               form=SignForm(source=source), notice=None)
+
+    def render() -> str:
+        form = SignForm(source=source)
+        form.csrf_token.current_token = _TOKEN_PLACEHOLDER
+        return render_template("public/petition.html", petition=petition, form=form,
+                               notice=None)
+
+    key = (petition.id, str(get_locale()), request.full_path)
+    page: str = _cache("petition").get_or_render(key, _version(petition), render)
+    return page.replace(_TOKEN_PLACEHOLDER, Markup.escape(generate_csrf()))
+
+
+def petition_json(petition: Petition, summarise: Callable[[], dict[str, Any]]) -> bytes:
+    """The JSON summary, serialised once per version: its counts move with the kept total."""
+
+    def render() -> bytes:
+        return current_app.json.dumps(summarise()).encode() + b"\n"
+
+    data: bytes = _cache("petition-json").get_or_render(petition.id, _version(petition), render)
+    return data
