@@ -18,11 +18,20 @@ graceful_timeout = 20
 # Recycle workers now and then so that a slow leak can never grow without bound.
 max_requests = 200_000
 max_requests_jitter = 20_000
-# The app is built in each worker, after the fork: no connection is shared between processes.
-preload_app = False
+# The app is built once in the master and forked: workers start at once and share the
+# imported code's memory. No connection is opened while building it; post_fork makes sure.
+preload_app = True
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # X-Forwarded-Proto (https behind the proxy) is believed from the same hops the app trusts
 # for X-Forwarded-For; gunicorn's own default is the loopback addresses.
 forwarded_allow_ips = os.environ.get("CAMPAIGN_TRUSTED_PROXIES") or "127.0.0.1,::1"
+
+
+def post_fork(server, worker):  # type: ignore[no-untyped-def]
+    """Drop any database connection inherited from the master; each worker opens its own."""
+    from campaign.extensions import db
+
+    if db.engine is not None:
+        db.engine.dispose(close=False)
