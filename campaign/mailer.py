@@ -7,6 +7,7 @@ import logging
 from flask import Flask, after_this_request, current_app
 from flask.typing import ResponseReturnValue
 
+from campaign import jobqueue
 from campaign.services.mail import Transport, deliver_due
 
 log = logging.getLogger(__name__)
@@ -35,8 +36,6 @@ def dispatch() -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if app.config["MAIL_DELIVERY"] != "inline":
         if app.config["REDIS_URL"]:
-            from campaign import jobqueue
-
             try:
                 jobqueue.enqueue_send_due(app)
             except Exception:  # noqa: BLE001 - the mail is committed; the sweep sends it

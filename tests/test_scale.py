@@ -42,13 +42,13 @@ def test_rate_limit_holds_across_four_workers_with_redis(
     with redis_prefix() as prefix, gunicorn(
             ports=[free_port()], workers=4,
             settings=_settings(database_url, prefix, SIGN_RATE_LIMIT="5 per minute")) as [server]:
-        with httpx.Client() as http:
+        with httpx.Client(timeout=30) as http:
             page = http.get(f"{server.url}/petitions/free-them")
             token, cookies = csrf_from(page.text), dict(http.cookies)
 
         def post(n: int) -> int:
             # A connection of its own per POST, so that every worker gets some.
-            with httpx.Client(cookies=cookies) as one:
+            with httpx.Client(cookies=cookies, timeout=30) as one:
                 return one.post(f"{server.url}/petitions/free-them/sign", data={
                     "name": "Same Client", "email": f"person{n}@example.org", "country": "BE",
                     "csrf_token": token}).status_code
@@ -70,7 +70,7 @@ def test_spoofed_forwarded_for_from_an_untrusted_address_changes_nothing(
             # Our loopback connection is not this proxy.
             settings=_settings(database_url, prefix, SIGN_RATE_LIMIT="3 per minute",
                                TRUSTED_PROXIES="192.0.2.10")) as [server], \
-            httpx.Client() as http:
+            httpx.Client(timeout=30) as http:
         statuses = [_sign(http, server.url, "free-them", f"spoof{n}@example.org",
                           client=f"198.51.100.{n}, 203.0.113.{n}").status_code
                     for n in range(6)]
@@ -87,7 +87,7 @@ def test_a_trusted_proxy_names_the_client(app: Flask, petition: dict[str, Any],
     with redis_prefix() as prefix, gunicorn(
             ports=[free_port()], workers=2,
             settings=_settings(database_url, prefix, TRUSTED_PROXIES="127.0.0.1")) as [server]:
-        with httpx.Client() as http:
+        with httpx.Client(timeout=30) as http:
             # What the client claimed (left) is ignored; the proxy's own hop is used.
             response = _sign(http, server.url, "free-them", "behind@example.org",
                              client="10.9.9.9, 203.0.113.50")
@@ -123,13 +123,13 @@ def test_two_app_servers_keep_exact_counts_under_concurrent_signing_and_confirmi
         bases = [server.url for server in servers]
 
         def sign(n: int) -> int:
-            with httpx.Client() as http:
+            with httpx.Client(timeout=30) as http:
                 return _sign(http, bases[n % 2], slug, f"signer{n}@example.org",
                              countries[n % 4], client=f"203.0.113.{n}").status_code
 
         def confirm(job: tuple[int, str]) -> int:
             n, path = job
-            with httpx.Client() as http:
+            with httpx.Client(timeout=30) as http:
                 base = bases[n % 2]
                 landing = http.get(base + path, headers={"X-Forwarded-For": f"198.51.100.{n}"})
                 return http.post(base + path, headers={"X-Forwarded-For": f"198.51.100.{n}"},
@@ -147,8 +147,9 @@ def test_two_app_servers_keep_exact_counts_under_concurrent_signing_and_confirmi
             rest = [p for p in _confirmation_paths(app) if p not in first_links]
             assert set(pool.map(confirm, list(enumerate(rest)))) == {200}
 
-        summaries = [httpx.get(f"{base}/petitions/{slug}.json").json() for base in bases]
-        pages = [httpx.get(f"{base}/petitions/{slug}").text for base in bases]
+        summaries = [httpx.get(f"{base}/petitions/{slug}.json", timeout=30).json()
+                     for base in bases]
+        pages = [httpx.get(f"{base}/petitions/{slug}", timeout=30).text for base in bases]
 
     expected_by_country = {country: 10 for country in countries}
     for summary, page in zip(summaries, pages, strict=True):
