@@ -19,6 +19,8 @@ from stack import (
     ROOT,
     WORKERS,
     Stack,
+    load_average,
+    minimal_flask_per_s,
     ms,
     outbox_and_signatures,
     run_wrk,
@@ -87,6 +89,7 @@ def report(name: str, r: dict[str, Any]) -> None:
     print("  errors by load: " + json.dumps(r["errors_by_load"]))
     rss = ", ".join(f"{w['rss_mb']} MB (peak {w['peak_rss_mb']} MB)" for w in r["worker_rss_mb"])
     print(f"  RSS per worker: {rss}")
+    print(f"  load average after: {r['load_average_after']}")
     print("  wrk CPU (% of one core): " + ", ".join(
         f"{k} {v}%" for k, v in r["wrk_cpu_percent_of_one_core"].items()))
 
@@ -101,6 +104,11 @@ def main() -> int:
     options = parser.parse_args()
 
     results: dict[str, Any] = {}
+    minimal = minimal_flask_per_s(options.duration)
+    results["machine"] = {"minimal_flask_per_s": round(minimal, 1),
+                          "load_average_before": load_average()}
+    print(f"minimal Flask app (gunicorn, {WORKERS} sync workers): {minimal:.1f} requests/s "
+          f"(about 6,000 on an idle machine); load average {load_average()}")
     for run_no, name in enumerate(("sqlite", "postgresql"), start=1):
         if options.only and name != options.only:
             continue
@@ -115,9 +123,10 @@ def main() -> int:
             stack.start()
             scope.callback(stack.stop)
             results[name] = measure(stack, options.duration, run_no)
+        results[name]["load_average_after"] = load_average()
         report("SQLite" if name == "sqlite" else "PostgreSQL + Redis", results[name])
 
-    output = ROOT / "instance" / "bench.json" if not options.output else options.output
+    output = options.output
     with open(output, "w") as fh:
         json.dump(results, fh, indent=2)
     print(f"\nwritten to {output}")

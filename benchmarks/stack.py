@@ -170,6 +170,33 @@ class Stack:
         return figures
 
 
+def minimal_flask_per_s(duration: int) -> float:
+    """Requests/s of a minimal Flask app (gunicorn, 2 sync workers): how busy the machine is."""
+    port = free_port()
+    process = subprocess.Popen(
+        [str(BIN / "gunicorn"), "--chdir", str(Path(__file__).resolve().parent), "--workers",
+         str(WORKERS), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+         "minimal_app:app"], cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):  # noqa: S310
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise SystemExit("the minimal Flask app did not start") from None
+                time.sleep(0.2)
+        return float(run_wrk(f"http://127.0.0.1:{port}/", "get.lua", duration=duration)["per_s"])
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(20)
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
 def run_wrk(url: str, script: str, *args: str, duration: int = 20,
             connections: int = CONCURRENCY) -> dict[str, Any]:
     """Run wrk with one of our Lua scripts; returns its figures and the CPU wrk itself used."""
