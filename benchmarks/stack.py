@@ -15,10 +15,11 @@ import tempfile
 import time
 import urllib.request
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -109,7 +110,7 @@ class Stack:
         return env
 
     def campaign(self, *args: str) -> str:
-        done = subprocess.run([str(BIN / "campaign"), *args], env=self.env(), cwd=ROOT,
+        done = subprocess.run([str(BIN / "campaign"), *args], env=self.env(), cwd=ROOT,  # noqa: S603
                               capture_output=True, text=True, check=False)
         if done.returncode != 0:
             raise SystemExit(f"campaign {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
@@ -125,7 +126,7 @@ class Stack:
                           "--body", "Release them **now**.\n\n- one\n- two")
 
     def start(self) -> None:
-        self.process = subprocess.Popen(
+        self.process = subprocess.Popen(  # noqa: S603 - our gunicorn, fixed arguments
             [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--workers", str(self.workers),
              "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning"],
             env=self.env(), cwd=ROOT)
@@ -173,7 +174,7 @@ class Stack:
 def minimal_flask_per_s(duration: int) -> float:
     """Requests/s of a minimal Flask app (gunicorn, 2 sync workers): how busy the machine is."""
     port = free_port()
-    process = subprocess.Popen(
+    process = subprocess.Popen(  # noqa: S603 - our gunicorn, fixed arguments
         [str(BIN / "gunicorn"), "--chdir", str(Path(__file__).resolve().parent), "--workers",
          str(WORKERS), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
          "minimal_app:app"], cwd=ROOT)
@@ -204,7 +205,7 @@ def run_wrk(url: str, script: str, *args: str, duration: int = 20,
                "-s", str(WRK_DIR / script), url]
     if args:
         command += ["--", *args]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)  # noqa: S603
     assert process.stdout is not None
     output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)

@@ -128,7 +128,8 @@ def _insert_ignoring(dialect: str, preparer: Any, table: Any, keys: tuple[str, .
     types (and so `UTCDateTime`'s conversion) through typed bind parameters.
     """
     quote = preparer.quote
-    sql = (f"INSERT INTO {preparer.format_table(table)} "
+    # Only quoted identifiers from the models go into the text; values are bound parameters.
+    sql = (f"INSERT INTO {preparer.format_table(table)} "  # noqa: S608
            f"({', '.join(quote(k) for k in keys)}) VALUES ({', '.join(':' + k for k in keys)}) "
            f"ON CONFLICT ({', '.join(quote(c) for c in conflict_columns)}) DO NOTHING "
            f"RETURNING {quote('id')}")

@@ -42,11 +42,12 @@ class FixedOptionsSelect(Select):
         for name in self.validation_attrs:
             if name not in kwargs and getattr(flags, name, False):
                 kwargs[name] = getattr(flags, name)
-        return Markup(f"<select {html_params(name=field.name, **kwargs)}>{entry[1]}</select>")
+        # html_params escapes the attributes; the options were escaped by WTForms.
+        return Markup(f"<select {html_params(name=field.name, **kwargs)}>{entry[1]}</select>")  # noqa: S704
 
 
 @lru_cache(maxsize=64)
-def _wtforms_catalog(locale: str) -> support.Translations:
+def _wtforms_catalog(locale: str) -> support.NullTranslations:
     return support.Translations.load(messages_path(), [locale], domain="wtforms")
 
 

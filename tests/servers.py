@@ -44,7 +44,7 @@ class Gunicorn:
         self.url = f"http://127.0.0.1:{port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("CAMPAIGN_")}
         env.update({f"CAMPAIGN_{k}": v for k, v in settings.items()})
-        self.process = subprocess.Popen(
+        self.process = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
             [str(GUNICORN), "-c", "gunicorn.conf.py", "--workers", str(workers),
              "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
             env=env, cwd=ROOT)

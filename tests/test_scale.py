@@ -17,7 +17,7 @@ from campaign.models import OutboundEmail, Petition, PetitionCountryCount, Signa
 from tests.conftest import csrf_from, free_port
 from tests.servers import gunicorn, redis_prefix, redis_url
 
-SECRET = "test-secret-key-not-for-production"
+SECRET = "test-secret-key-not-for-production"  # noqa: S105 - tests only
 
 
 def _settings(database_url: str, prefix: str, **extra: str) -> dict[str, str]:

@@ -29,7 +29,7 @@ def index() -> ResponseReturnValue:
 
 
 def _petition_or_404(slug: str) -> Petition:
-    petition = petitions.public_petition(db.session, slug)
+    petition = pages.public_petition(slug)
     if petition is None:
         abort(404)
     return petition
