@@ -35,7 +35,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                 static_folder=str(PROJECT_ROOT / "static"))
     app.config.update(load_config(instance_path, overrides))
     app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
-    app.config["RATELIMIT_KEY_PREFIX"] = app.config.get("RATELIMIT_KEY_PREFIX", "campaign")
+    app.config["RATELIMIT_KEY_PREFIX"] = app.config.get("RATELIMIT_KEY_PREFIX",
+                                                        app.config["REDIS_PREFIX"])
 
     from campaign.services.organizers import configure_hashing
 

@@ -170,11 +170,19 @@ def demo() -> None:
 @click.option("--interval", default=2.0, show_default=True, help="Seconds between outbox polls.")
 @with_appcontext
 def worker(once: bool, interval: float) -> None:
-    """Send queued mail and run periodic jobs until stopped."""
+    """Send queued mail and run periodic jobs until stopped (the RQ queue too, with Redis)."""
     from campaign import mailer
     from campaign.services import jobs
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if app.config["REDIS_URL"]:
+        from campaign import jobqueue
+
+        # The RQ queue plus an outbox sweep every `interval` seconds (the outbox is the truth).
+        jobqueue.run_worker(app, interval, burst=once)
+        if once:
+            click.echo("queue drained, outbox swept")
+        return
     while True:
         sent = mailer.send_due(app)
         jobs.run_periodic(app)

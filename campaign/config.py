@@ -25,6 +25,8 @@ DEFAULTS: dict[str, Any] = {
     "BASE_URL": "http://127.0.0.1:5000",
     # Empty means: no Redis; rate limits in memory, mail sent by the database outbox worker.
     "REDIS_URL": "",
+    # Prefix of every Redis key and queue name, so that several sites or test runs share a Redis.
+    "REDIS_PREFIX": "campaign",
     # "inline": mail is sent right after the response (development);
     # "worker": mail waits in the outbox for `campaign worker`.
     "MAIL_DELIVERY": "inline",
@@ -52,6 +54,8 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_HASH_TIME_COST": 3,
     "PASSWORD_HASH_MEMORY_KIB": 65536,
     "TESTING": False,
+    # Adds /bench/bare (a constant response, the ceiling `make bench` compares pages with).
+    "BENCH": False,
 }
 
 _BOOLEANS = {"1": True, "true": True, "yes": True, "on": True,

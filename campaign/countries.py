@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 import pycountry
 from babel import Locale
+from wtforms.fields.choices import SelectChoice
 
 
 @cache
@@ -44,3 +45,12 @@ def collation_key(name: str) -> tuple[tuple[int, str], ...]:
             base = unicodedata.normalize("NFKD", char)[:1]
             key.append((0, base))
     return tuple(key)
+@lru_cache(maxsize=64)
+def country_choices(language: str, placeholder: str) -> tuple[SelectChoice, ...]:
+    """The choices of a country field: the placeholder first, then every country by name.
+
+    One tuple per language, built once: forms reuse it and the select widget renders its
+    options once.
+    """
+    return (SelectChoice("", placeholder),
+            *(SelectChoice(code, name) for code, name in country_names_in(language).items()))

@@ -7,6 +7,7 @@ import logging
 from flask import Flask, after_this_request, current_app
 from flask.typing import ResponseReturnValue
 
+from campaign import jobqueue
 from campaign.services.mail import Transport, deliver_due
 
 log = logging.getLogger(__name__)
@@ -30,9 +31,15 @@ def send_due(app: Flask) -> int:
 
 
 def dispatch() -> None:
-    """Call after committing queued mail: sends it once the response is out, when inline."""
+    """Call after committing queued mail: sends it once the response is out, when inline;
+    with Redis, asks a worker to send it now rather than at its next outbox sweep."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if app.config["MAIL_DELIVERY"] != "inline":
+        if app.config["REDIS_URL"]:
+            try:
+                jobqueue.enqueue_send_due(app)
+            except Exception:  # noqa: BLE001 - the mail is committed; the sweep sends it
+                log.exception("could not enqueue the mail job; the outbox sweep will send it")
         return
 
     @after_this_request

@@ -7,14 +7,16 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from campaign.countries import country_names, country_names_in
+from campaign.countries import country_choices, country_names
+from campaign.formcache import CachedTranslationsMeta, FixedOptionsSelect
 from campaign.validators import PlainText, nfc
 
 
 class SignForm(FlaskForm):
+    Meta = CachedTranslationsMeta
+
     name = StringField(_l("Full name"), filters=[nfc],
                        validators=[DataRequired(_l("Please enter your name.")),
                                    Length(max=100, message=_l("Please use at most 100 characters.")),
@@ -22,7 +24,7 @@ class SignForm(FlaskForm):
     email = StringField(_l("Email address"), filters=[nfc],
                         validators=[DataRequired(_l("Please enter your email address.")),
                                     Length(max=254, message=_l("This email address is too long."))])
-    country = SelectField(_l("Country"), validate_choice=False,
+    country = SelectField(_l("Country"), validate_choice=False, widget=FixedOptionsSelect(),
                           validators=[DataRequired(_l("Please choose your country."))])
     postcode = StringField(_l("Postcode (optional)"), filters=[nfc],
                            validators=[Optional(), Length(max=16, message=_l("Please use at most 16 characters.")),
@@ -35,9 +37,8 @@ class SignForm(FlaskForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.country.choices = [SelectChoice("", _l("Choose your country"))] + [
-            SelectChoice(code, name)
-            for code, name in country_names_in(str(get_locale() or "en")).items()]
+        self.country.choices = country_choices(str(get_locale() or "en"),
+                                               str(_l("Choose your country")))
 
     def validate_email(self, field: StringField) -> None:
         try:

@@ -20,6 +20,7 @@ from campaign.clients import client_ip_hash
 from campaign.extensions import db, limiter
 from campaign.i18n import use_content_language
 from campaign.models import Petition, PetitionState
+from campaign.public import pages
 from campaign.public.forms import ConfirmForm, SignForm
 from campaign.services import notifications, petition_translations, petitions, signing
 
@@ -40,7 +41,7 @@ def index() -> ResponseReturnValue:
 
 
 def _petition_or_404(slug: str) -> Petition:
-    petition = petitions.public_petition(db.session, slug)
+    petition = pages.public_petition(slug)
     if petition is None:
         abort(404)
     use_content_language(petition.default_language)
@@ -61,14 +62,15 @@ def _render_petition(petition: Petition, form: SignForm, status: int = 200,
 @bp.get("/petitions/<slug>")
 def petition(slug: str) -> ResponseReturnValue:
     petition = _petition_or_404(slug)
-    form = SignForm(source=request.args.get("source", "")[:64])
-    return _render_petition(petition, form)
+    return pages.petition_page(petition, source=request.args.get("source", "")[:64])
 
 
 @bp.get("/petitions/<slug>.json")
 def petition_json(slug: str) -> ResponseReturnValue:
     petition = _petition_or_404(slug)
-    return jsonify(petitions.petition_summary(db.session, petition))
+    summary = pages.petition_json(
+        petition, lambda: petitions.petition_summary(db.session, petition))
+    return current_app.response_class(summary, mimetype="application/json")
 
 
 @bp.post("/petitions/<slug>/sign")

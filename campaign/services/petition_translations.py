@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from campaign.i18n import LANGUAGES
 from campaign.models import Petition, PetitionTranslation
-from campaign.services.petitions import PetitionError, render_markdown
+from campaign.services.petitions import PetitionError, mark_changed, render_markdown
 
 
 @dataclass(frozen=True)
@@ -76,12 +76,15 @@ def save_translation(session: Session, petition: Petition, language: str, title:
     translation.summary = summary
     translation.body_markdown = body_markdown
     translation.body_html = render_markdown(body_markdown)
+    mark_changed(session, petition.id)
     session.flush()
     return translation
 
 
 def delete_translation(session: Session, petition: Petition, language: str) -> bool:
     """Remove the petition's text in one language; False if there was none."""
-    return bool(session.execute(delete(PetitionTranslation).where(
+    removed = session.execute(delete(PetitionTranslation).where(
         PetitionTranslation.petition_id == petition.id,
-        PetitionTranslation.language == language)).rowcount)
+        PetitionTranslation.language == language)).rowcount
+    mark_changed(session, petition.id)
+    return bool(removed)

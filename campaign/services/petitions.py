@@ -10,7 +10,7 @@ from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from campaign.db import utcnow
@@ -122,6 +122,16 @@ def change_state(petition: Petition, action: str) -> None:
     if new_state is PetitionState.CLOSED and petition.state is PetitionState.OPEN:
         petition.closed_at = now
     petition.state = new_state
+
+
+def mark_changed(session: Session, petition_id: int) -> None:
+    """Note that something the public page shows has changed (its cached copies are stale).
+
+    Call it whenever content shown beside the petition changes in another table:
+    translations, approved co-signing organisations.
+    """
+    session.execute(update(Petition).where(Petition.id == petition_id)
+                    .values(updated_at=utcnow()))
 
 
 def close_expired(session: Session) -> int:

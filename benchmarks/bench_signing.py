@@ -1,0 +1,137 @@
+"""Signing under a surge: the production stack (gunicorn, 2 workers) against SQLite, then
+PostgreSQL + Redis, driven by wrk at concurrency 32.
+
+For each database, in one run on the same stack: the bare endpoint (a constant: the ceiling),
+the petition page, its JSON, and the real sign flow (GET page, POST form) from distinct
+clients with the production rate limits on. Prints the figures and writes instance/bench.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from contextlib import ExitStack
+from typing import Any
+
+from stack import (
+    CONCURRENCY,
+    ROOT,
+    WORKERS,
+    Stack,
+    load_average,
+    minimal_flask_per_s,
+    ms,
+    outbox_and_signatures,
+    run_wrk,
+    scratch_postgres,
+    scratch_redis_prefix,
+    scratch_sqlite,
+    signing_figures,
+)
+
+SLUG = "surge"
+
+
+def measure(stack: Stack, duration: int, run_no: int) -> dict[str, Any]:
+    """Warm up, then the four loads one after another on the same stack."""
+    run_wrk(f"{stack.url}/bench/bare", "get.lua", duration=2)
+    run_wrk(f"{stack.url}/petitions/{SLUG}", "get.lua", duration=2)
+    bare = run_wrk(f"{stack.url}/bench/bare", "get.lua", duration=duration)
+    page = run_wrk(f"{stack.url}/petitions/{SLUG}", "get.lua", duration=duration)
+    as_json = run_wrk(f"{stack.url}/petitions/{SLUG}.json", "get.lua", duration=duration)
+    sign = run_wrk(stack.url, "sign.lua", SLUG, str(run_no), duration=duration)
+    signing = signing_figures(sign)
+    queued, signatures = outbox_and_signatures(stack.database_url, SLUG)
+    workers = stack.rss_mb()
+    return {
+        "signatures_per_s": round(signing["signatures_per_s"], 1),
+        "sign_requests_per_s": round(signing["requests_per_s"], 1),
+        "page_per_s": round(page["per_s"], 1),
+        "json_per_s": round(as_json["per_s"], 1),
+        "bare_per_s": round(bare["per_s"], 1),
+        "sign_ratio_to_bare": round(signing["requests_per_s"] / bare["per_s"], 3),
+        "page_ratio_to_bare": round(page["per_s"] / bare["per_s"], 3),
+        "json_ratio_to_bare": round(as_json["per_s"] / bare["per_s"], 3),
+        "p50_ms": ms(sign["p50_us"]), "p95_ms": ms(sign["p95_us"]), "p99_ms": ms(sign["p99_us"]),
+        "page_p99_ms": ms(page["p99_us"]), "json_p99_ms": ms(as_json["p99_us"]),
+        "bare_p99_ms": ms(bare["p99_us"]),
+        "errors": signing["errors"],
+        "errors_by_load": {"sign": sign["errors"] | {"failed_sign": sign["other"]},
+                           "page": page["errors"], "json": as_json["errors"],
+                           "bare": bare["errors"]},
+        "signatures_recorded": signatures,
+        "confirmations_queued": queued,
+        "worker_rss_mb": workers,
+        "max_worker_peak_rss_mb": max(w["peak_rss_mb"] for w in workers),
+        "wrk_cpu_percent_of_one_core": {
+            "bare": round(bare["wrk_cpu_percent_of_one_core"], 1),
+            "page": round(page["wrk_cpu_percent_of_one_core"], 1),
+            "json": round(as_json["wrk_cpu_percent_of_one_core"], 1),
+            "sign": round(sign["wrk_cpu_percent_of_one_core"], 1)},
+    }
+
+
+def report(name: str, r: dict[str, Any]) -> None:
+    print(f"\n== {name}: gunicorn {WORKERS} workers, concurrency {CONCURRENCY}")
+    print(f"  signing      {r['signatures_per_s']:8.1f} signatures/s "
+          f"({r['sign_requests_per_s']:.1f} requests/s GET+POST, "
+          f"{r['sign_ratio_to_bare']:.0%} of bare)")
+    print(f"               latency p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, "
+          f"p99 {r['p99_ms']} ms; errors {r['errors']}")
+    print(f"               {r['signatures_recorded']} signatures recorded, "
+          f"{r['confirmations_queued']} confirmation emails queued (none sent)")
+    print(f"  page         {r['page_per_s']:8.1f} views/s ({r['page_ratio_to_bare']:.0%} of bare),"
+          f" p99 {r['page_p99_ms']} ms")
+    print(f"  JSON         {r['json_per_s']:8.1f} requests/s "
+          f"({r['json_ratio_to_bare']:.0%} of bare), p99 {r['json_p99_ms']} ms")
+    print(f"  bare         {r['bare_per_s']:8.1f} requests/s, p99 {r['bare_p99_ms']} ms")
+    print("  errors by load: " + json.dumps(r["errors_by_load"]))
+    rss = ", ".join(f"{w['rss_mb']} MB (peak {w['peak_rss_mb']} MB)" for w in r["worker_rss_mb"])
+    print(f"  RSS per worker: {rss}")
+    print(f"  load average after: {r['load_average_after']}")
+    print("  wrk CPU (% of one core): " + ", ".join(
+        f"{k} {v}%" for k, v in r["wrk_cpu_percent_of_one_core"].items()))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--postgres-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
+    parser.add_argument("--duration", type=int, default=20, help="Seconds per load.")
+    parser.add_argument("--only", choices=["sqlite", "postgresql"], help="One database only.")
+    parser.add_argument("--output", default=str(ROOT / "instance" / "bench.json"))
+    options = parser.parse_args()
+
+    results: dict[str, Any] = {}
+    minimal = minimal_flask_per_s(options.duration)
+    results["machine"] = {"minimal_flask_per_s": round(minimal, 1),
+                          "load_average_before": load_average()}
+    print(f"minimal Flask app (gunicorn, {WORKERS} sync workers): {minimal:.1f} requests/s "
+          f"(about 6,000 on an idle machine); load average {load_average()}")
+    for run_no, name in enumerate(("sqlite", "postgresql"), start=1):
+        if options.only and name != options.only:
+            continue
+        with ExitStack() as scope:
+            if name == "sqlite":
+                stack = Stack(name, scope.enter_context(scratch_sqlite()))
+            else:
+                prefix = scope.enter_context(scratch_redis_prefix(options.redis_url))
+                stack = Stack(name, scope.enter_context(scratch_postgres(options.postgres_url)),
+                              redis_url=options.redis_url, redis_prefix=prefix)
+            stack.prepare(SLUG)
+            stack.start()
+            scope.callback(stack.stop)
+            results[name] = measure(stack, options.duration, run_no)
+        results[name]["load_average_after"] = load_average()
+        report("SQLite" if name == "sqlite" else "PostgreSQL + Redis", results[name])
+
+    output = options.output
+    with open(output, "w") as fh:
+        json.dump(results, fh, indent=2)
+    print(f"\nwritten to {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""What keeps the public forms cheap on the hot pages: work done once, not per request."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from babel import support
+from flask import current_app
+from flask_babel import get_locale
+from flask_wtf import FlaskForm
+from markupsafe import Markup
+from wtforms import Field
+from wtforms.i18n import messages_path
+from wtforms.widgets import Select, html_params
+
+
+class FixedOptionsSelect(Select):
+    """A `<select>` whose options (the ~250 countries) are rendered once per choices tuple.
+
+    Rendering them through WTForms took most of the petition page's time. The cache holds
+    only tuples (immutable, kept alive by the cache, so an id is never reused) and only the
+    unselected state; a re-shown form with a country chosen renders the usual way.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._options: dict[int, tuple[tuple[Any, ...], str]] = {}
+
+    def __call__(self, field: Field, **kwargs: Any) -> Markup:
+        choices = getattr(field, "choices", None)
+        if field.data or not isinstance(choices, tuple):
+            return super().__call__(field, **kwargs)
+        entry = self._options.get(id(choices))
+        if entry is None or entry[0] is not choices:
+            render = type(self)._dispatch_render_option()
+            options = "".join(render(choice) for choice in field._iter_choices_normalized())
+            entry = (choices, options)
+            self._options[id(choices)] = entry
+        kwargs.setdefault("id", field.id)
+        flags = getattr(field, "flags", {})
+        for name in self.validation_attrs:
+            if name not in kwargs and getattr(flags, name, False):
+                kwargs[name] = getattr(flags, name)
+        # html_params escapes the attributes; the options were escaped by WTForms.
+        return Markup(f"<select {html_params(name=field.name, **kwargs)}>{entry[1]}</select>")  # noqa: S704
+
+
+@lru_cache(maxsize=64)
+def _wtforms_catalog(locale: str) -> support.NullTranslations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class _CachedWTFormsTranslations:
+    """WTForms' own messages in the request's language, each catalog read from disk once.
+
+    Flask-WTF reads the catalog file again on every request that builds a form.
+    """
+
+    def gettext(self, string: str) -> str:
+        return str(_wtforms_catalog(str(get_locale())).ugettext(string))
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return str(_wtforms_catalog(str(get_locale())).ungettext(singular, plural, n))
+
+
+_TRANSLATIONS = _CachedWTFormsTranslations()
+
+
+class CachedTranslationsMeta(FlaskForm.Meta):
+    """Form Meta for forms built on every request of a hot page."""
+
+    def get_translations(self, form: Any) -> Any:
+        if not current_app.config.get("WTF_I18N_ENABLED", True):
+            return super().get_translations(form)
+        return _TRANSLATIONS

@@ -1,0 +1,42 @@
+"""gunicorn settings for production: `make serve` or `gunicorn -c gunicorn.conf.py`.
+
+Every value can be changed from the command line (`--workers 4`) or the environment
+(WEB_CONCURRENCY, PORT, HOST, GUNICORN_CMD_ARGS); the app reads its own CAMPAIGN_* settings.
+"""
+
+import os
+
+wsgi_app = "campaign:create_app()"
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+# One process per core: a request is CPU work in Python plus one short database round trip.
+workers = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 2))
+# gthread keeps connections alive and overlaps the database round trips of a few requests;
+# measured with `make bench` it served the petition page and its JSON about twice as fast as
+# sync workers (which accept and close a connection per request). More threads only add GIL
+# contention: the work is CPU-bound Python. Slow clients are the reverse proxy's problem (it
+# buffers requests and responses), which is why gunicorn must sit behind one.
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+keepalive = 5
+timeout = 30
+graceful_timeout = 20
+# Recycle workers now and then so that a slow leak can never grow without bound.
+max_requests = 200_000
+max_requests_jitter = 20_000
+# The app is built once in the master and forked: workers start at once and share the
+# imported code's memory. No connection is opened while building it; post_fork makes sure.
+preload_app = True
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# X-Forwarded-Proto (https behind the proxy) is believed from the same hops the app trusts
+# for X-Forwarded-For; gunicorn's own default is the loopback addresses.
+forwarded_allow_ips = os.environ.get("CAMPAIGN_TRUSTED_PROXIES") or "127.0.0.1,::1"
+
+
+def post_fork(server, worker):  # type: ignore[no-untyped-def]
+    """Drop any database connection inherited from the master; each worker opens its own."""
+    from campaign.extensions import db
+
+    if db.engine is not None:
+        db.engine.dispose(close=False)

@@ -1,0 +1,87 @@
+"""The petition page, its JSON and signing do constant work, whatever the petition's size."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event
+
+from campaign.extensions import db
+from tests.conftest import csrf_from
+
+
+@contextmanager
+def recorded_sql(app: Flask) -> Iterator[list[str]]:
+    """Every statement the app sends to the database inside the block."""
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(" ".join(statement.split()).lower())
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def _touching_signatures(statements: list[str]) -> list[str]:
+    return [s for s in statements if re.search(r"\bsignatures\b", s)]
+
+
+def test_page_json_and_sign_never_count_or_read_signatures(app: Flask, client: FlaskClient,
+                                                           petition: dict[str, Any]) -> None:
+    slug = petition["slug"]
+    with recorded_sql(app) as statements:
+        page = client.get(f"/petitions/{slug}")
+        client.get(f"/petitions/{slug}.json")
+    assert page.status_code == 200
+    assert _touching_signatures(statements) == []
+    assert not any("count(" in s for s in statements)
+
+    with recorded_sql(app) as statements:
+        signed = client.post(f"/petitions/{slug}/sign", data={
+            "name": "Ayşe Tohti", "email": "ayse@example.org", "country": "BE",
+            "csrf_token": csrf_from(page.get_data(as_text=True))})
+    assert signed.status_code == 303
+    assert [s.split("(")[0].strip() for s in _touching_signatures(statements)] == \
+        ["insert into signatures"]
+    assert not any("count(" in s for s in statements)
+    # The confirmation mail is queued in the same transaction.
+    assert any(s.startswith("insert into outbound_emails") for s in statements)
+
+
+def test_repeated_views_of_an_unchanged_petition_cost_one_lookup(
+        app: Flask, client: FlaskClient, petition: dict[str, Any]) -> None:
+    slug = petition["slug"]
+    client.get(f"/petitions/{slug}")
+    client.get(f"/petitions/{slug}.json")
+    with recorded_sql(app) as statements:
+        client.get(f"/petitions/{slug}")
+        client.get(f"/petitions/{slug}.json")
+    selects = [s for s in statements if s.startswith("select")]
+    assert len(selects) == 2, statements
+    assert all("from petitions" in s for s in selects)
+
+
+def test_cached_page_gives_every_visitor_a_token_of_their_own(
+        app: Flask, petition: dict[str, Any]) -> None:
+    first, second = app.test_client(), app.test_client()
+    page_one = first.get("/petitions/free-them").get_data(as_text=True)
+    page_two = second.get("/petitions/free-them").get_data(as_text=True)
+    token_one, token_two = csrf_from(page_one), csrf_from(page_two)
+    assert token_one != token_two
+    assert page_one.replace(token_one, "") == page_two.replace(token_two, "")
+    # Each token works with its own session only.
+    data = {"name": "A B", "email": "ab@example.org", "country": "BE"}
+    assert second.post("/petitions/free-them/sign",
+                       data={**data, "csrf_token": token_one}).status_code == 400
+    assert first.post("/petitions/free-them/sign",
+                      data={**data, "csrf_token": token_one}).status_code == 303

@@ -1,0 +1,85 @@
+"""Mail through Redis and RQ: a job per burst of signatures, the outbox as the source of truth."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from campaign import jobqueue
+from campaign.extensions import db
+from campaign.models import MailState, OutboundEmail
+from tests.conftest import MailSink, csrf_from
+from tests.servers import redis_prefix, redis_url
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    with redis_prefix() as prefix:
+        app_config.update(REDIS_URL=redis_url(), REDIS_PREFIX=prefix,
+                          RATELIMIT_KEY_PREFIX=prefix)
+        yield app_config
+
+
+def _sign(client: FlaskClient, slug: str, email: str) -> None:
+    page = client.get(f"/petitions/{slug}")
+    response = client.post(f"/petitions/{slug}/sign", data={
+        "name": "Ayşe Tohti", "email": email, "country": "BE",
+        "csrf_token": csrf_from(page.get_data(as_text=True))})
+    assert response.status_code == 303
+
+
+def _states(app: Flask) -> list[MailState]:
+    with app.app_context():
+        return list(db.session.scalars(select(OutboundEmail.state).order_by(OutboundEmail.id)))
+
+
+def test_a_surge_of_signatures_enqueues_one_job_and_the_worker_sends_all(
+        app: Flask, client: FlaskClient, petition: dict[str, Any], runner: Any,
+        smtp_server: MailSink) -> None:
+    for n in range(3):
+        _sign(client, petition["slug"], f"person{n}@example.org")
+    assert jobqueue.queue_for(app).count == 1
+    assert _states(app) == [MailState.QUEUED] * 3
+
+    result = runner.invoke(args=["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert len(smtp_server.wait_for(3)) == 3
+    assert _states(app) == [MailState.SENT] * 3
+    assert jobqueue.queue_for(app).count == 0
+
+    # The job cleared its mark: the next signature enqueues a new job.
+    _sign(client, petition["slug"], "later@example.org")
+    assert jobqueue.queue_for(app).count == 1
+
+
+def test_mail_whose_job_was_lost_is_sent_by_the_outbox_sweep(
+        app: Flask, client: FlaskClient, petition: dict[str, Any], runner: Any,
+        smtp_server: MailSink) -> None:
+    _sign(client, petition["slug"], "lost@example.org")
+    jobqueue.queue_for(app).empty()
+    assert jobqueue.queue_for(app).count == 0
+
+    result = runner.invoke(args=["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    (message,) = smtp_server.wait_for(1)
+    assert message["To"] == "lost@example.org"
+    assert _states(app) == [MailState.SENT]
+
+
+def test_readyz_checks_redis(client: FlaskClient) -> None:
+    answer = client.get("/readyz")
+    assert answer.status_code == 200
+    assert answer.get_json() == {"status": "ok", "database": "ok", "redis": "ok"}
+
+
+def test_readyz_says_unavailable_when_redis_is_down(app: Flask, client: FlaskClient) -> None:
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
+    app.extensions.pop("campaign_redis", None)
+    answer = client.get("/readyz")
+    assert answer.status_code == 503
+    assert answer.get_json()["redis"].startswith("error")
