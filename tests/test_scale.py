@@ -171,5 +171,5 @@ def _confirmation_paths(app: Flask) -> list[str]:
                                     .where(OutboundEmail.kind == "confirm-signature")
                                     .order_by(OutboundEmail.id)).all()
         db.session.rollback()
-    return [re.search(r"https?://[^/\s]+(/confirm/\S+)", body).group(1)  # type: ignore[union-attr]
+    return [re.search(r"https?://[^/\s]+(/(?:[a-z]{2}/)?confirm/\S+)", body).group(1)  # type: ignore[union-attr]
             for body in bodies]
