@@ -42,6 +42,12 @@ DEFAULTS: dict[str, Any] = {
     "SIGN_RATE_LIMIT": "60 per minute",
     "DEFAULT_LANGUAGE": "en",
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    # Documents: the largest file or download read, the largest admin upload, how long a
+    # URL may take, and whether admin URLs may point into the server's own network.
+    "INGEST_MAX_BYTES": 20_000_000,
+    "INGEST_UPLOAD_MAX_BYTES": 10_000_000,
+    "INGEST_FETCH_TIMEOUT": 20,
+    "INGEST_ALLOW_PRIVATE_URLS": False,
     "TESTING": False,
 }
 

@@ -1,0 +1,42 @@
+"""Whitespace normalisation: the stored text is the normalised one, so offsets refer to it."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Invisible characters that only break words apart for a reader (soft hyphen, zero-width
+# space, word joiner, byte-order mark); dropped, since they carry no meaning in plain text.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"), None)
+_LINE_SEPARATORS = {ord("\u2028"): "\n", ord("\u2029"): "\n\n", ord("\x0c"): "\n\n",
+                    ord("\x0b"): "\n"}
+_SPACES = re.compile(r"[^\S\n]+")
+_SPACE_AROUND_NEWLINE = re.compile(r" ?\n ?")
+_MANY_NEWLINES = re.compile(r"\n{3,}")
+
+
+def normalise_text(text: str) -> str:
+    """NFC, Unix newlines, every kind of space as one plain space, at most one blank line."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.translate(_INVISIBLE).translate(_LINE_SEPARATORS)
+    # Other control characters (NUL, escape...) have no place in a document's text.
+    text = "".join(ch for ch in text
+                   if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    # \s covers non-breaking, narrow, thin and ideographic spaces as well as tabs.
+    text = _SPACES.sub(" ", text)
+    text = _SPACE_AROUND_NEWLINE.sub("\n", text)
+    return _MANY_NEWLINES.sub("\n\n", text).strip()
+
+
+def unwrap_lines(text: str) -> str:
+    """Join lines that a PDF broke inside a sentence: the next line goes on in lower case."""
+    return re.sub(r"(?<=[^\s.:;!?])\n(?=[a-z])", " ", text)
+
+
+def first_line(text: str, limit: int = 200) -> str:
+    """The first non-empty line, shortened to `limit` characters: a title of last resort."""
+    for line in text.splitlines():
+        line = line.strip(" #-*")
+        if line:
+            return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+    return ""
