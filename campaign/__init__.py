@@ -14,6 +14,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the Flask app; `config` overrides defaults and CAMPAIGN_* variables."""
     from campaign import errors, mailer, security
     from campaign.auth import sessions
+    from campaign.admin.documents import bp as admin_documents_bp
     from campaign.admin.views import bp as admin_bp
     from campaign.auth.views import bp as auth_bp
     from campaign.config import load_config
@@ -41,7 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
 
-    for blueprint in (public_bp, auth_bp, admin_bp, ops_bp):
+    for blueprint in (public_bp, auth_bp, admin_bp, admin_documents_bp, ops_bp):
         app.register_blueprint(blueprint)
 
     from flask_babel import format_number, get_locale

@@ -12,7 +12,7 @@ from campaign.clients import client_ip_hash
 from campaign.extensions import db, limiter
 from campaign.models import Petition, PetitionState
 from campaign.public.forms import ConfirmForm, SignForm
-from campaign.services import notifications, petitions, signing
+from campaign.services import documents, notifications, petitions, signing
 
 bp = Blueprint("public", __name__)
 
@@ -38,7 +38,8 @@ def _petition_or_404(slug: str) -> Petition:
 def _render_petition(petition: Petition, form: SignForm, status: int = 200,
                      notice: str | None = None) -> ResponseReturnValue:
     return render_template("public/petition.html", petition=petition, form=form,
-                           notice=notice), status
+                           notice=notice,
+                           sources=documents.petition_sources(db.session, petition.id)), status
 
 
 @bp.get("/petitions/<slug>")

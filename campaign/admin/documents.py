@@ -1,0 +1,246 @@
+"""Admin for documents: upload, review the calls they hold, make petitions and letters of them."""
+
+from __future__ import annotations
+
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from campaign.admin.access import require_role
+from campaign.admin.document_forms import (AddCallForm, CallForm, SelectionForm, SignatoriesForm,
+                                           SplitForm, UploadForm)
+from campaign.admin.forms import StateForm
+from campaign.extensions import csrf, db
+from campaign.models import Call, CallState, Campaign, Document, Role
+from campaign.services import documents, organizers, petitions
+
+bp = Blueprint("admin_documents", __name__, url_prefix="/admin/documents")
+
+# Form fields beside the file itself; the upload cap is on the file, not on them.
+_FORM_OVERHEAD = 64 * 1024
+
+
+@bp.before_request
+@login_required
+def _require_login() -> None:
+    """Every page needs a logged-in organizer; roles are checked per view."""
+
+
+def _document_for(document_id: int, needed: Role) -> tuple[Document, Role]:
+    document = db.session.get(Document, document_id)
+    if document is None:
+        abort(404)
+    return document, require_role(document.campaign_id, needed)
+
+
+def _call_for(document: Document, call_id: int) -> Call:
+    call = db.session.get(Call, call_id)
+    if call is None or call.document_id != document.id:
+        abort(404)
+    return call
+
+
+def _to_document(document: Document, anchor: str = "") -> ResponseReturnValue:
+    url = url_for("admin_documents.document", document_id=document.id)
+    return redirect(url + (f"#{anchor}" if anchor else ""), code=303)
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    memberships = organizers.campaigns_of(db.session, current_user)
+    rows = db.session.scalars(select(Document)
+                              .where(Document.campaign_id.in_([c.id for c, _ in memberships]))
+                              .order_by(Document.created_at.desc(), Document.id.desc())).all()
+    can_upload = any(role.allows(Role.ORGANIZER) for _, role in memberships)
+    return render_template("admin/documents/index.html", documents=rows, can_upload=can_upload)
+
+
+def _upload_limit_mb() -> int:
+    return int(current_app.config["INGEST_UPLOAD_MAX_BYTES"]) // 1_000_000
+
+
+def _with_campaign_choices(form: UploadForm) -> UploadForm:
+    form.campaign_id.choices = [(c.id, c.name)
+                                for c, role in organizers.campaigns_of(db.session, current_user)
+                                if role.allows(Role.ORGANIZER)]
+    return form
+
+
+def _render_upload(form: UploadForm, status: int = 200) -> ResponseReturnValue:
+    return render_template("admin/documents/upload.html", form=form,
+                           limit_mb=_upload_limit_mb()), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+# The global CSRF check would read the body under the app-wide size limit before the upload
+# limit below is set; UploadForm checks its own CSRF token instead.
+@csrf.exempt
+def upload() -> ResponseReturnValue:
+    cap = int(current_app.config["INGEST_UPLOAD_MAX_BYTES"])
+    too_large = f"The file is larger than {_upload_limit_mb()} MB; the limit is for each upload."
+    request.max_content_length = cap + _FORM_OVERHEAD
+    try:
+        form = _with_campaign_choices(UploadForm())
+    except RequestEntityTooLarge:
+        form = _with_campaign_choices(UploadForm(formdata=None))
+        form.document.errors = [too_large]
+        return _render_upload(form, 413)
+    if not form.campaign_id.choices:
+        abort(403)
+    if not form.validate_on_submit():
+        return _render_upload(form, 422 if form.is_submitted() else 200)
+    require_role(form.campaign_id.data, Role.ORGANIZER)
+    campaign = db.session.get(Campaign, form.campaign_id.data)
+    if form.url.data:
+        limits = documents.IngestLimits.from_config(current_app.config)
+        outcome = documents.ingest_source(db.session, campaign, form.url.data, limits)
+    else:
+        upload = form.document.data
+        data = upload.read(cap + 1)
+        if len(data) > cap:
+            form.document.errors = [too_large]
+            return _render_upload(form, 413)
+        outcome = documents.ingest_upload(db.session, campaign, upload.filename or "upload",
+                                          data, upload.mimetype)
+    if outcome.failed:
+        db.session.rollback()
+        field = form.url if form.url.data else form.document
+        field.errors = [f"This document cannot be read: {outcome.message}."]
+        return _render_upload(form, 422)
+    db.session.commit()
+    flash(outcome.message[:1].upper() + outcome.message[1:] + ".", "info")
+    return redirect(url_for("admin_documents.document", document_id=outcome.document_id),
+                    code=303)
+
+
+@bp.get("/<int:document_id>")
+def document(document_id: int) -> ResponseReturnValue:
+    document, role = _document_for(document_id, Role.VIEWER)
+    return _render_document(document, role)
+
+
+def _render_document(document: Document, role: Role, selection: SelectionForm | None = None,
+                     status: int = 200) -> ResponseReturnValue:
+    signatories = SignatoriesForm(formdata=None, organisations="\n".join(
+        document.cosigning_organisations or document.detected_signatories))
+    return render_template("admin/documents/document.html", document=document, role=role,
+                           segments=documents.highlight_segments(document),
+                           selection=selection or SelectionForm(formdata=None),
+                           signatories=signatories, state_form=StateForm()), status
+
+
+@bp.post("/<int:document_id>/calls/<int:call_id>/<any(accept, reject, restore):action>")
+def change_call_state(document_id: int, call_id: int, action: str) -> ResponseReturnValue:
+    document, _ = _document_for(document_id, Role.ORGANIZER)
+    call = _call_for(document, call_id)
+    if not StateForm().validate_on_submit():
+        abort(400)
+    new_state = {"accept": CallState.ACCEPTED, "reject": CallState.REJECTED,
+                 "restore": CallState.PROPOSED}[action]
+    documents.set_call_state(call, new_state)
+    db.session.commit()
+    return _to_document(document, f"call-{call.id}")
+
+
+@bp.route("/<int:document_id>/calls/<int:call_id>/edit", methods=["GET", "POST"])
+def edit_call(document_id: int, call_id: int) -> ResponseReturnValue:
+    document, _ = _document_for(document_id, Role.ORGANIZER)
+    call = _call_for(document, call_id)
+    form = CallForm(obj=call)
+    if form.validate_on_submit():
+        documents.edit_call(call, form.actor.data, form.target.data, form.demand.data)
+        db.session.commit()
+        flash("The call is saved.", "info")
+        return _to_document(document, f"call-{call.id}")
+    split = SplitForm(formdata=None, demands=call.demand)
+    return render_template("admin/documents/call.html", document=document, call=call,
+                           form=form, split=split), 422 if form.is_submitted() else 200
+
+
+@bp.post("/<int:document_id>/calls/<int:call_id>/split")
+def split_call(document_id: int, call_id: int) -> ResponseReturnValue:
+    document, _ = _document_for(document_id, Role.ORGANIZER)
+    call = _call_for(document, call_id)
+    split = SplitForm()
+    if not split.validate_on_submit():
+        return render_template("admin/documents/call.html", document=document, call=call,
+                               form=CallForm(formdata=None, obj=call), split=split), 422
+    made = documents.split_call(db.session, call, split.demand_list())
+    db.session.commit()
+    flash(f"The call is split into {len(made)} calls.", "info")
+    return _to_document(document, f"call-{call.id}")
+
+
+@bp.route("/<int:document_id>/calls/new", methods=["GET", "POST"])
+def add_call(document_id: int) -> ResponseReturnValue:
+    document, _ = _document_for(document_id, Role.ORGANIZER)
+    form = AddCallForm(document_text=document.text)
+    if form.validate_on_submit():
+        call = documents.add_call(db.session, document, form.passage.data, form.actor.data,
+                                  form.target.data, form.demand.data)
+        db.session.commit()
+        flash("The call is added.", "info")
+        return _to_document(document, f"call-{call.id}")
+    return render_template("admin/documents/add_call.html", document=document,
+                           form=form), 422 if form.is_submitted() else 200
+
+
+@bp.post("/<int:document_id>/selection")
+def act_on_selection(document_id: int) -> ResponseReturnValue:
+    document, role = _document_for(document_id, Role.ORGANIZER)
+    form = SelectionForm()
+    form.call_ids.choices = [(c.id, str(c.id)) for c in document.calls]
+    if not form.validate_on_submit():
+        return _render_document(document, role, selection=form, status=422)
+    chosen = set(form.call_ids.data)
+    calls = [c for c in document.calls if c.id in chosen]
+    try:
+        if form.action.data == "merge":
+            merged = documents.merge_calls(db.session, calls)
+            message = f"{len(calls)} calls are merged into one."
+            next_url = url_for("admin_documents.document", document_id=document.id,
+                               _anchor=f"call-{merged.id}")
+        elif form.action.data == "petition":
+            petition = documents.petition_from_calls(db.session, calls, form.title.data or "")
+            message = f"Petition “{petition.title}” created as a draft from {len(calls)} call(s)."
+            next_url = url_for("admin.petition", petition_id=petition.id)
+        else:
+            letters = documents.letter_campaign_from_calls(db.session, calls, form.title.data or "")
+            message = (f"Letter campaign “{letters.title}” ({letters.slug}) created as a draft "
+                       f"from {len(calls)} call(s).")
+            next_url = url_for("admin_documents.document", document_id=document.id)
+    except (documents.DocumentError, petitions.PetitionError) as exc:
+        db.session.rollback()
+        form.call_ids.errors = [str(exc)[:1].upper() + str(exc)[1:] + "."]
+        return _render_document(document, role, selection=form, status=422)
+    db.session.commit()
+    flash(message, "info")
+    return redirect(next_url, code=303)
+
+
+@bp.post("/<int:document_id>/signatories")
+def save_signatories(document_id: int) -> ResponseReturnValue:
+    document, role = _document_for(document_id, Role.ORGANIZER)
+    form = SignatoriesForm()
+    if not form.validate_on_submit():
+        return _render_document(document, role, status=422)
+    documents.set_cosigning_organisations(document, (form.organisations.data or "").splitlines())
+    db.session.commit()
+    flash(f"{len(document.cosigning_organisations)} co-signing organisation(s) kept.", "info")
+    return _to_document(document, "signatories")
+
+
+@bp.get("/asks")
+def asks() -> ResponseReturnValue:
+    memberships = organizers.campaigns_of(db.session, current_user)
+    if not memberships:
+        abort(404)
+    wanted = request.args.get("campaign_id", type=int)
+    campaign = next((c for c, _ in memberships if c.id == wanted), memberships[0][0])
+    return render_template("admin/documents/asks.html", campaign=campaign,
+                           memberships=memberships,
+                           asks=documents.campaign_asks(db.session, campaign.id))
+
