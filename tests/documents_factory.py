@@ -39,11 +39,12 @@ BOILERPLATE = ["Skip to content", "Log in", "Back To Top", "Share this", "Donate
                "All rights reserved", "Privacy policy", "About us"]
 
 
-def statement_html() -> str:
+def statement_html(extra: str = "") -> str:
+    """The statement as a web page; `extra` adds a paragraph, making another document."""
     context = ("The evidence gathered by researchers and journalists over several years shows "
                "that factories in the region rely on transfers of workers who cannot refuse, "
                "and that their products reach European shops through long supply chains.")
-    paragraphs = "\n".join(f"<p>{p}</p>" for p in [PARAGRAPHS[0], context, *PARAGRAPHS[1:]])
+    paragraphs = "\n".join(f"<p>{p}</p>" for p in [PARAGRAPHS[0], context, *PARAGRAPHS[1:], extra] if p)
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{TITLE} | Example Coalition</title></head>
 <body>

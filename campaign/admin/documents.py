@@ -14,6 +14,7 @@ from campaign.admin.document_forms import (AddCallForm, CallForm, SelectionForm,
                                            SplitForm, UploadForm)
 from campaign.admin.forms import StateForm
 from campaign.extensions import csrf, db
+from campaign.ingest.readers import megabytes
 from campaign.models import Call, CallState, Campaign, Document, Role
 from campaign.services import documents, organizers, petitions
 
@@ -58,8 +59,8 @@ def index() -> ResponseReturnValue:
     return render_template("admin/documents/index.html", documents=rows, can_upload=can_upload)
 
 
-def _upload_limit_mb() -> int:
-    return int(current_app.config["INGEST_UPLOAD_MAX_BYTES"]) // 1_000_000
+def _upload_limit() -> str:
+    return megabytes(int(current_app.config["INGEST_UPLOAD_MAX_BYTES"]))
 
 
 def _with_campaign_choices(form: UploadForm) -> UploadForm:
@@ -71,7 +72,7 @@ def _with_campaign_choices(form: UploadForm) -> UploadForm:
 
 def _render_upload(form: UploadForm, status: int = 200) -> ResponseReturnValue:
     return render_template("admin/documents/upload.html", form=form,
-                           limit_mb=_upload_limit_mb()), status
+                           limit=_upload_limit()), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -80,7 +81,7 @@ def _render_upload(form: UploadForm, status: int = 200) -> ResponseReturnValue:
 @csrf.exempt
 def upload() -> ResponseReturnValue:
     cap = int(current_app.config["INGEST_UPLOAD_MAX_BYTES"])
-    too_large = f"The file is larger than {_upload_limit_mb()} MB; the limit is for each upload."
+    too_large = f"The file is larger than {_upload_limit()}, the most one upload may hold."
     request.max_content_length = cap + _FORM_OVERHEAD
     try:
         form = _with_campaign_choices(UploadForm())

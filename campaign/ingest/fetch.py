@@ -10,6 +10,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from campaign.ingest.readers import megabytes
+
 MAX_REDIRECTS = 5
 _ACCEPT = ("text/html, application/xhtml+xml, application/pdf, text/plain, text/markdown, "
            "application/vnd.openxmlformats-officedocument.wordprocessingml.document;q=0.9, */*;q=0.1")
@@ -84,7 +86,7 @@ def fetch(url: str, *, timeout: float, max_bytes: int, allow_private: bool = Fal
 
 def _read_capped(response: httpx.Response, max_bytes: int, deadline: float,
                  timeout: float) -> bytes:
-    too_large = FetchError(f"the document is larger than {max_bytes // 1_000_000} MB")
+    too_large = FetchError(f"the document is larger than {megabytes(max_bytes)}")
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise too_large

@@ -58,6 +58,11 @@ class ReadDocument:
         return content_hash(self.text)
 
 
+def megabytes(size: int) -> str:
+    """A byte count for a message: "10 MB", "0.5 MB"."""
+    return f"{size / 1_000_000:g} MB"
+
+
 def content_hash(text: str) -> str:
     """The sha256 of the normalised text, hex.
 
@@ -121,7 +126,7 @@ def read_path(path: str | Path, max_bytes: int) -> ReadDocument:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise ReadError(f"the file is larger than {max_bytes // 1_000_000} MB")
+            raise ReadError(f"the file is larger than {megabytes(max_bytes)}")
         with path.open("rb") as fh:
             data = fh.read(max_bytes + 1)
     except FileNotFoundError:
