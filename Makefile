@@ -7,7 +7,7 @@ CAMPAIGN := $(BIN)/campaign
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run serve test test-sqlite test-postgres browser-deps clean
+.PHONY: install run serve test test-sqlite test-postgres browser-deps clean bench-ingest
 
 # The virtual environment is rebuilt whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -37,6 +37,10 @@ test: install browser-deps
 	  echo "== again on $$CAMPAIGN_TEST_DATABASE_URL"; \
 	  CAMPAIGN_TEST_BACKEND=postgresql $(BIN)/pytest -q -m "not backend_independent"; \
 	fi
+
+## Time to read and store a 1 MB document in each format (text, Markdown, HTML, PDF, DOCX).
+bench-ingest: install
+	$(BIN)/python benchmarks/bench_ingest.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

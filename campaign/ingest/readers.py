@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import logging
@@ -9,6 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from campaign.ingest.text import first_line, normalise_text, unwrap_lines
 
@@ -210,21 +212,31 @@ def _read_html(data: bytes) -> tuple[str, str]:
     import trafilatura
     from lxml import html as lxml_html
 
-    text = trafilatura.extract(data, include_comments=False, include_tables=True,
+    tree = lxml_html.fromstring(data)
+    title = _html_title(tree)
+    # trafilatura prunes the tree it is given: it gets a copy, the fallback below the original.
+    text = trafilatura.extract(copy.deepcopy(tree), include_comments=False, include_tables=True,
                                include_images=False, include_links=False,
                                prune_xpath=_BOILERPLATE_XPATH, deduplicate=False) or ""
-    metadata = trafilatura.extract_metadata(data)
-    title = (metadata.title if metadata else "") or ""
     if not text.strip():
         # Pages too small for trafilatura's heuristics: the body's text without the pruned parts.
-        tree = lxml_html.fromstring(data)
-        for xpath in _BOILERPLATE_XPATH + ["//script", "//style"]:
+        for xpath in _BOILERPLATE_XPATH + ["//script", "//style", "//head"]:
             for element in tree.xpath(xpath):
                 element.drop_tree()
         text = "\n".join(t.strip() for t in tree.itertext() if t.strip())
-        title = title or (tree.findtext(".//title") or "")
     lines = [line for line in text.splitlines() if not _BOILERPLATE_LINE.match(line.strip())]
     return title, "\n".join(lines)
+
+
+def _html_title(tree: Any) -> str:
+    """The page's headline: og:title, else the first <h1>, else <title> less the site name."""
+    xpath = tree.xpath
+    for candidate in xpath("//meta[@property='og:title']/@content") + [
+            " ".join(h.text_content().split()) for h in xpath("//h1")[:1]]:
+        if candidate.strip():
+            return str(candidate).strip()
+    title = " ".join(" ".join(xpath("//title//text()")).split())
+    return re.split(r"\s+[|–—-]\s+", title)[0] if title else ""
 
 
 def _read_pdf(data: bytes) -> tuple[str, str]:
@@ -263,9 +275,12 @@ def _read_docx(data: bytes) -> tuple[str, str]:
         text = item.text.strip()
         if not text:
             continue
-        style = (item.style.name if item.style is not None else "") or ""
-        numbered = item._p.pPr is not None and item._p.pPr.numPr is not None
-        is_item = style.startswith("List") or numbered
+        # The style's id from the paragraph itself: resolving `item.style` scans every style
+        # for each paragraph, which takes seconds in a long document.
+        properties = item._p.pPr
+        style_id = (properties.style or "") if properties is not None else ""
+        numbered = properties is not None and properties.numPr is not None
+        is_item = style_id.startswith("List") or numbered
         blocks.append((f"- {text}" if is_item and not text.startswith(("-", "•")) else text,
                        is_item))
     out: list[str] = []

@@ -10,6 +10,8 @@ import unicodedata
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"), None)
 _LINE_SEPARATORS = {ord("\u2028"): "\n", ord("\u2029"): "\n\n", ord("\x0c"): "\n\n",
                     ord("\x0b"): "\n"}
+# Unicode's "Cc" category less tab and newline (vertical tab and form feed are mapped above).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"[^\S\n]+")
 _SPACE_AROUND_NEWLINE = re.compile(r" ?\n ?")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
@@ -20,8 +22,7 @@ def normalise_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = text.translate(_INVISIBLE).translate(_LINE_SEPARATORS)
     # Other control characters (NUL, escape...) have no place in a document's text.
-    text = "".join(ch for ch in text
-                   if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    text = _CONTROL.sub("", text)
     # \s covers non-breaking, narrow, thin and ideographic spaces as well as tabs.
     text = _SPACES.sub(" ", text)
     text = _SPACE_AROUND_NEWLINE.sub("\n", text)
