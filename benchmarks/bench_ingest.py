@@ -77,7 +77,7 @@ def main() -> int:
     from campaign.db import Base
     from campaign.extensions import db
     from campaign.ingest.extract import extract_calls
-    from campaign.ingest.readers import read_path
+    from campaign.ingest.readers import read_bytes, read_path
     from campaign.models import Call, Campaign, Document
     from campaign.services import documents
 
@@ -96,10 +96,10 @@ def main() -> int:
         db.session.add(campaign)
         db.session.commit()
         # A running server has its parsers loaded: import them before the clock starts.
-        import docx  # noqa: F401
-        import markdown_it  # noqa: F401
         import pypdf  # noqa: F401
-        import trafilatura  # noqa: F401
+
+        read_bytes(b"<html><body><p>Warm up.</p></body></html>", "warm-up.html")
+        read_bytes(b"# Warm up", "warm-up.md")
         for name, path in files.items():
             started = time.perf_counter()
             read = read_path(path, max_bytes=50_000_000)
