@@ -44,7 +44,8 @@ def statement_html(extra: str = "") -> str:
     context = ("The evidence gathered by researchers and journalists over several years shows "
                "that factories in the region rely on transfers of workers who cannot refuse, "
                "and that their products reach European shops through long supply chains.")
-    paragraphs = "\n".join(f"<p>{p}</p>" for p in [PARAGRAPHS[0], context, *PARAGRAPHS[1:], extra] if p)
+    texts = [PARAGRAPHS[0], context, *PARAGRAPHS[1:], extra]
+    paragraphs = "\n".join(f"<p>{p}</p>" for p in texts if p)
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{TITLE} | Example Coalition</title></head>
 <body>

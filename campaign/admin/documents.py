@@ -94,7 +94,7 @@ def upload() -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _render_upload(form, 422 if form.is_submitted() else 200)
     require_role(form.campaign_id.data, Role.ORGANIZER)
-    campaign = db.session.get(Campaign, form.campaign_id.data)
+    campaign = db.session.get_one(Campaign, form.campaign_id.data)
     if form.url.data:
         limits = documents.IngestLimits.from_config(current_app.config)
         outcome = documents.ingest_source(db.session, campaign, form.url.data, limits)

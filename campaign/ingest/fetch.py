@@ -14,7 +14,8 @@ from campaign.ingest.readers import megabytes
 
 MAX_REDIRECTS = 5
 _ACCEPT = ("text/html, application/xhtml+xml, application/pdf, text/plain, text/markdown, "
-           "application/vnd.openxmlformats-officedocument.wordprocessingml.document;q=0.9, */*;q=0.1")
+           "application/vnd.openxmlformats-officedocument.wordprocessingml.document;q=0.9, "
+           "*/*;q=0.1")
 
 
 class FetchError(ValueError):
@@ -39,7 +40,8 @@ def check_url(url: str, allow_private: bool) -> str:
     """The URL if it is http(s) to a host we may reach; FetchError otherwise."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
-        raise FetchError(f"only http and https addresses are fetched, not {parts.scheme or 'this'}:")
+        scheme = parts.scheme or "this"
+        raise FetchError(f"only http and https addresses are fetched, not {scheme}:")
     if not parts.hostname:
         raise FetchError("the address has no host")
     if not allow_private:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 
-_HEADING = re.compile(r"^\s*(signatories|signed by|signatory organi[sz]ations)\s*:?\s*(?P<rest>.*)$",
-                      re.IGNORECASE)
+_HEADING = re.compile(
+    r"^\s*(signatories|signed by|signatory organi[sz]ations)\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s*")
 
 

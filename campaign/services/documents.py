@@ -111,10 +111,10 @@ def ingest_read(session: Session, campaign: Campaign, read: ReadDocument,
         # Another process stored the same text between our look-up and our insert; the unique
         # constraint decided, and this session's transaction is spoilt either way.
         session.rollback()
-        document = find_document(session, campaign.id, read.content_hash)
-        if document is None:
+        winner = find_document(session, campaign.id, read.content_hash)
+        if winner is None:
             raise
-        created = False
+        document, created = winner, False
     if not created:
         return IngestOutcome(read.source, "known", f"already known as document {document.id} "
                              f"“{document.title}”", document.id)
