@@ -57,6 +57,9 @@ def test_organizer_uploads_edits_and_makes_a_petition_and_a_letter_campaign(
     for name in SIGNATORIES:
         assert name in page
 
+    listing = admin_client.get("/admin/documents/").get_data(as_text=True)
+    assert TITLE in listing and "<td>docx</td>" in listing and "<td>2</td>" in listing
+
     first, second = _calls(app, document_id)
     assert (first.target, first.demand) == ("the Council", "adopt targeted sanctions")
 

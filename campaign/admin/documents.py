@@ -6,7 +6,6 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
                    url_for)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from campaign.admin.access import require_role
@@ -52,9 +51,7 @@ def _to_document(document: Document, anchor: str = "") -> ResponseReturnValue:
 @bp.get("/")
 def index() -> ResponseReturnValue:
     memberships = organizers.campaigns_of(db.session, current_user)
-    rows = db.session.scalars(select(Document)
-                              .where(Document.campaign_id.in_([c.id for c, _ in memberships]))
-                              .order_by(Document.created_at.desc(), Document.id.desc())).all()
+    rows = documents.list_documents(db.session, [c.id for c, _ in memberships])
     can_upload = any(role.allows(Role.ORGANIZER) for _, role in memberships)
     return render_template("admin/documents/index.html", documents=rows, can_upload=can_upload)
 

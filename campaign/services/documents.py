@@ -6,11 +6,12 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -374,6 +375,32 @@ def letter_campaign_from_calls(session: Session, calls: Sequence[Call],
 
 
 # -- what pages show --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """A line of the document list: no text, the number of calls."""
+
+    id: int
+    title: str
+    source_name: str
+    kind: str
+    created_at: datetime
+    call_count: int
+
+
+def list_documents(session: Session, campaign_ids: Sequence[int]) -> list[DocumentRow]:
+    """The documents of some campaigns, newest first, without loading their texts."""
+    rows = session.execute(
+        select(Document.id, Document.title, Document.source_name, Document.kind,
+               Document.created_at, func.count(Call.id))
+        .outerjoin(Call, Call.document_id == Document.id)
+        .where(Document.campaign_id.in_(campaign_ids))
+        .group_by(Document.id, Document.title, Document.source_name, Document.kind,
+                  Document.created_at)
+        .order_by(Document.created_at.desc(), Document.id.desc()))
+    return [DocumentRow(id=i, title=t, source_name=s, kind=k.value, created_at=c, call_count=n)
+            for i, t, s, k, c, n in rows]
+
 
 @dataclass(frozen=True)
 class SourceStatement:
