@@ -96,7 +96,7 @@ def main() -> int:
         db.session.add(campaign)
         db.session.commit()
         # A running server has its parsers loaded: import them before the clock starts.
-        import pypdf  # noqa: F401
+        import pypdfium2  # noqa: F401
 
         read_bytes(b"<html><body><p>Warm up.</p></body></html>", "warm-up.html")
         read_bytes(b"# Warm up", "warm-up.md")

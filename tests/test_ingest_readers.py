@@ -113,3 +113,21 @@ def test_fetch_follows_redirects_but_refuses_other_schemes_and_big_bodies() -> N
         # Addresses typed into the admin may not reach the server's own network.
         with pytest.raises(FetchError, match="private network"):
             fetch(f"{base}/statement", timeout=5, max_bytes=100_000, allow_private=False)
+
+
+def test_pdfs_without_readable_text_get_a_reason() -> None:
+    from fpdf import FPDF
+
+    locked = FPDF()
+    locked.set_encryption(owner_password="owner", user_password="secret")
+    locked.add_page()
+    locked.set_font("Helvetica", size=11)
+    locked.cell(0, 10, "We call on the Council to act.")
+    with pytest.raises(ReadError, match="password"):
+        read_bytes(bytes(locked.output()), "locked.pdf")
+
+    scanned = FPDF()
+    scanned.add_page()
+    scanned.rect(10, 10, 100, 50, style="F")  # a page of picture, no text
+    with pytest.raises(ReadError, match="no text found"):
+        read_bytes(bytes(scanned.output()), "scan.pdf")

@@ -7,6 +7,7 @@ import hashlib
 import io
 import logging
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -40,6 +41,7 @@ _BOILERPLATE_LINE = re.compile(
     r"subscribe( to our newsletter)?)\W*$", re.IGNORECASE)
 
 log = logging.getLogger(__name__)
+_PDFIUM_LOCK = threading.Lock()
 
 
 class ReadError(ValueError):
@@ -240,22 +242,26 @@ def _html_title(tree: Any) -> str:
 
 
 def _read_pdf(data: bytes) -> tuple[str, str]:
-    from pypdf import PdfReader
-    from pypdf.errors import FileNotDecryptedError
+    import pypdfium2 as pdfium
 
-    reader = PdfReader(io.BytesIO(data))
-    if reader.is_encrypted:
+    # PDFium is not thread-safe, and a web server may read two uploads at once.
+    with _PDFIUM_LOCK:
         try:
-            reader.decrypt("")
-        except Exception:
-            raise ReadError("the PDF is protected by a password") from None
-    try:
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except FileNotDecryptedError:
-        raise ReadError("the PDF is protected by a password") from None
-    title = ""
-    if reader.metadata is not None and reader.metadata.title:
-        title = str(reader.metadata.title)
+            pdf = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as exc:
+            if "password" in str(exc).lower():
+                raise ReadError("the PDF is protected by a password") from None
+            raise
+        try:
+            pages = []
+            for page in pdf:
+                text_page = page.get_textpage()
+                pages.append(text_page.get_text_bounded())
+                text_page.close()
+                page.close()
+            title = pdf.get_metadata_dict().get("Title", "")
+        finally:
+            pdf.close()
     return title, unwrap_lines("\n\n".join(page.strip() for page in pages))
 
 
