@@ -262,7 +262,13 @@ def _read_pdf(data: bytes) -> tuple[str, str]:
             title = pdf.get_metadata_dict().get("Title", "")
         finally:
             pdf.close()
-    return title, unwrap_lines("\n\n".join(page.strip() for page in pages))
+    # A sentence that runs on to the next page stays one paragraph.
+    text = ""
+    for page in (p.strip() for p in pages):
+        if text and page:
+            text += "\n\n" if text[-1] in ".!?:" else "\n"
+        text += page
+    return title, unwrap_lines(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _read_docx(data: bytes) -> tuple[str, str]:

@@ -30,8 +30,28 @@ def normalise_text(text: str) -> str:
 
 
 def unwrap_lines(text: str) -> str:
-    """Join lines that a PDF broke inside a sentence: the next line goes on in lower case."""
-    return re.sub(r"(?<=[^\s.:;!?])\n(?=[a-z])", " ", text)
+    """Join the lines a PDF broke inside a sentence.
+
+    A break is kept after a sentence, a colon or a semicolon; otherwise it is joined when the
+    next line goes on in lower case, or when the line ran (nearly) to the full width, which a
+    heading or the last line of a paragraph does not.
+    """
+    lines = text.split("\n")
+    full_width = 0.8 * max((len(line) for line in lines), default=0)
+    out: list[str] = []
+    for line in lines:
+        previous = out[-1] if out else ""
+        stripped = previous.rstrip()
+        joinable = (stripped and line.strip() and stripped[-1] not in ".:;!?"
+                    and not _LIST_ITEM.match(line))
+        if joinable and (line.lstrip()[:1].islower() or len(previous) >= full_width):
+            out[-1] = stripped + " " + line.lstrip()
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•–]|\d+[.)])\s")
 
 
 def first_line(text: str, limit: int = 200) -> str:
