@@ -131,3 +131,23 @@ def test_pdfs_without_readable_text_get_a_reason() -> None:
     scanned.rect(10, 10, 100, 50, style="F")  # a page of picture, no text
     with pytest.raises(ReadError, match="no text found"):
         read_bytes(bytes(scanned.output()), "scan.pdf")
+
+
+def test_pdf_lines_are_joined_inside_sentences_only() -> None:
+    from campaign.ingest.text import unwrap_lines
+
+    text = ("Title of the report\n\n"
+            "The first line of a long paragraph that runs on to the\n"
+            "Council and further. A short line.\n"
+            "We call on the Council:\n- to act;\n- to listen.")
+    assert unwrap_lines(text) == (
+        "Title of the report\n\n"
+        "The first line of a long paragraph that runs on to the Council and further. "
+        "A short line.\nWe call on the Council:\n- to act;\n- to listen.")
+
+
+def test_markdown_drops_markup_and_keeps_list_items() -> None:
+    source = ("# Call\n\nWe <b>urge</b> the [Council](https://example.org) to:\n\n"
+              "1. adopt **sanctions**;\n2. act `now`.\n\n> A quote.\n")
+    assert read_bytes(source.encode(), "call.md").text == (
+        "Call\n\nWe urge the Council to:\n\n1. adopt sanctions;\n2. act now.\n\nA quote.")

@@ -199,7 +199,7 @@ def _read_markdown(data: bytes) -> tuple[str, str]:
 def _inline_text(token: object) -> str:
     parts: list[str] = []
     for child in getattr(token, "children", None) or []:
-        if child.type in ("text", "code_inline", "html_inline"):
+        if child.type in ("text", "code_inline"):
             parts.append(child.content)
         elif child.type == "softbreak":
             parts.append(" ")
