@@ -151,3 +151,10 @@ def test_markdown_drops_markup_and_keeps_list_items() -> None:
               "1. adopt **sanctions**;\n2. act `now`.\n\n> A quote.\n")
     assert read_bytes(source.encode(), "call.md").text == (
         "Call\n\nWe urge the Council to:\n\n1. adopt sanctions;\n2. act now.\n\nA quote.")
+
+
+def test_plain_text_title_skips_navigation_and_dates() -> None:
+    text = ("Skip to main content\nExample NGO\nLog in\n\nDec 08, 2019\n\n"
+            "Coalition welcomes the vote\n\nToday the parliament voted.\n")
+    assert read_bytes(text.encode(), "page.txt").title == "Coalition welcomes the vote"
+    assert read_bytes(b"Only one sentence here.", "one.txt").title == "Only one sentence here."

@@ -120,7 +120,7 @@ def read_bytes(data: bytes, name: str, content_type: str | None = None) -> ReadD
     if not text:
         raise ReadError("no text found in the document"
                         + (" (a scanned PDF has only images)" if kind == "pdf" else ""))
-    title = normalise_text(title).replace("\n", " ") or first_line(text) or _name_of(name)
+    title = normalise_text(title).replace("\n", " ") or guess_title(text) or _name_of(name)
     return ReadDocument(title=title[:300], kind=kind, text=text, source=name)
 
 
@@ -140,6 +140,23 @@ def read_path(path: str | Path, max_bytes: int) -> ReadDocument:
     except PermissionError:
         raise ReadError("permission denied") from None
     return read_bytes(data, path.name)
+
+
+_DATE_LINE = re.compile(r"^\W*(\w{3,9}\.? \d{1,2},? \d{4}|\d{1,2}\.? \w{3,9}\.? \d{4}|"
+                        r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})\W*$")
+
+
+def guess_title(text: str) -> str:
+    """A headline: the first line that stands alone, is not navigation nor a date, and does
+    not end like a sentence; else the first line."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines[:40]):
+        line = line.strip(" #*")
+        stands_alone = index + 1 == len(lines) or not lines[index + 1].strip()
+        if (stands_alone and 2 < len(line) <= 200 and line[-1] not in ".,;"
+                and not _BOILERPLATE_LINE.match(line) and not _DATE_LINE.match(line)):
+            return line
+    return first_line(text)
 
 
 def _name_of(source: str) -> str:
