@@ -116,3 +116,19 @@ def test_extract_reports_unreadable_files(runner: Any, tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert json.loads(result.stdout.splitlines()[0])["demand"] == "adopt sanctions"
     assert "gone.txt: failed: no such file" in result.output
+
+
+def test_the_seed_statements_are_ingested(app: Flask, runner: Any) -> None:
+    from tests.conftest import SHARED
+
+    seeds = sorted((SHARED / "seeds").glob("*.txt"))
+    if not seeds:
+        pytest.skip("../shared/seeds is not here")
+    result = runner.invoke(args=["ingest", *map(str, seeds), "--campaign", "uyghur"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("stored as document") == len(seeds)
+    with app.app_context():
+        for document in db.session.scalars(select(Document)):
+            seed = next(p for p in seeds if p.name == document.source_name)
+            # Normalising whitespace keeps every word of the statement.
+            assert document.text.split() == seed.read_text(encoding="utf-8").split()
