@@ -102,7 +102,7 @@ def upload() -> ResponseReturnValue:
             form.document.errors = [too_large]
             return _render_upload(form, 413)
         outcome = documents.ingest_upload(db.session, campaign, upload.filename or "upload",
-                                          data, upload.mimetype)
+                                          data)
     if outcome.failed:
         db.session.rollback()
         field = form.url if form.url.data else form.document
@@ -121,8 +121,9 @@ def document(document_id: int) -> ResponseReturnValue:
 
 
 def _render_document(document: Document, role: Role, selection: SelectionForm | None = None,
+                     signatories: SignatoriesForm | None = None,
                      status: int = 200) -> ResponseReturnValue:
-    signatories = SignatoriesForm(formdata=None, organisations="\n".join(
+    signatories = signatories or SignatoriesForm(formdata=None, organisations="\n".join(
         document.cosigning_organisations or document.detected_signatories))
     return render_template("admin/documents/document.html", document=document, role=role,
                            segments=documents.highlight_segments(document),
@@ -224,7 +225,7 @@ def save_signatories(document_id: int) -> ResponseReturnValue:
     document, role = _document_for(document_id, Role.ORGANIZER)
     form = SignatoriesForm()
     if not form.validate_on_submit():
-        return _render_document(document, role, status=422)
+        return _render_document(document, role, signatories=form, status=422)
     documents.set_cosigning_organisations(document, (form.organisations.data or "").splitlines())
     db.session.commit()
     flash(f"{len(document.cosigning_organisations)} co-signing organisation(s) kept.", "info")

@@ -45,6 +45,8 @@ def check_url(url: str, allow_private: bool) -> str:
     if not parts.hostname:
         raise FetchError("the address has no host")
     if not allow_private:
+        # Checked before connecting: a host whose DNS answer changes between this look-up and
+        # the connection could still slip through; a proxy that enforces this is the full cure.
         try:
             infos = socket.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
         except (socket.gaierror, UnicodeError):

@@ -135,13 +135,16 @@ def ingest_source(session: Session, campaign: Campaign, source: str,
     return IngestOutcome(source, outcome.status, outcome.message, outcome.document_id)
 
 
-def ingest_upload(session: Session, campaign: Campaign, filename: str, data: bytes,
-                  content_type: str | None = None) -> IngestOutcome:
-    """Read and store an uploaded file."""
+def ingest_upload(session: Session, campaign: Campaign, filename: str,
+                  data: bytes) -> IngestOutcome:
+    """Read and store an uploaded file; its kind comes from its name and its first bytes.
+
+    Not from the browser's content type: browsers send .md as text/plain or
+    application/octet-stream, depending on the system.
+    """
     name = PurePosixPath(filename.replace("\\", "/")).name or "upload"
     try:
-        read = read_bytes(data, name, content_type if content_type != "application/octet-stream"
-                          else None)
+        read = read_bytes(data, name)
     except ReadError as exc:
         return IngestOutcome(name, "failed", str(exc))
     return ingest_read(session, campaign, read)
