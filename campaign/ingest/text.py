@@ -19,14 +19,15 @@ _MANY_NEWLINES = re.compile(r"\n{3,}")
 
 def normalise_text(text: str) -> str:
     """NFC, Unix newlines, every kind of space as one plain space, at most one blank line."""
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.translate(_INVISIBLE).translate(_LINE_SEPARATORS)
     # Other control characters (NUL, escape...) have no place in a document's text.
     text = _CONTROL.sub("", text)
     # \s covers non-breaking, narrow, thin and ideographic spaces as well as tabs.
     text = _SPACES.sub(" ", text)
     text = _SPACE_AROUND_NEWLINE.sub("\n", text)
-    return _MANY_NEWLINES.sub("\n\n", text).strip()
+    # Last: dropping a soft hyphen between a letter and its accent lets the two compose.
+    return unicodedata.normalize("NFC", _MANY_NEWLINES.sub("\n\n", text).strip())
 
 
 def unwrap_lines(text: str) -> str:
