@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from campaign.extensions import db
 from campaign.ingest.readers import read_bytes
-from campaign.models import Call, CallState, Campaign, Document, PetitionSource
+from campaign.models import Call, CallState, Campaign, Document, Petition, PetitionSource
 from campaign.services import documents
 from tests.conftest import csrf_from
 from tests.documents_factory import SIGNATORIES, statement_text
@@ -159,6 +159,22 @@ def test_campaign_asks_group_calls_across_documents(app: Flask, admin_client: Fl
     assert sanctions.document_count == 2 and len(sanctions.calls) == 2
     page = admin_client.get("/admin/documents/asks").get_data(as_text=True)
     assert "adopt targeted sanctions" in page and "Second statement" in page
+
+    # One action makes a petition of an ask: both statements are its sources.
+    made = admin_client.post("/admin/documents/asks", data={
+        "campaign_id": str(organizer["campaign_id"]), "action": "petition",
+        "call_ids": [str(c.id) for c in sanctions.calls], "csrf_token": csrf_from(page)})
+    assert made.status_code == 303 and "/admin/petitions/" in made.headers["Location"]
+    with app.app_context():
+        petition = db.session.scalar(select(Petition))
+        assert petition.target == "the Commission"
+        sources = documents.petition_sources(db.session, petition.id)
+        assert [s.title for s in sources] == ["Statement on Tibet", "Second statement"]
+    # Calls of another campaign cannot be slipped in.
+    foreign = admin_client.post("/admin/documents/asks", data={
+        "campaign_id": str(organizer["campaign_id"]), "action": "letter",
+        "call_ids": ["999999"], "csrf_token": csrf_from(page)}, follow_redirects=True)
+    assert "Choose the calls of one ask" in foreign.get_data(as_text=True)
 
 
 def test_upload_form_is_listed_and_documents_page_links_it(admin_client: FlaskClient,

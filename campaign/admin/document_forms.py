@@ -7,7 +7,8 @@ from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (IntegerField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
 from campaign.services.documents import find_passage
@@ -87,6 +88,15 @@ class SelectionForm(FlaskForm):
                         description="Left empty, it is made from the first demand.",
                         validators=[Optional(), Length(max=200), PlainText()])
     action = StringField(validators=[AnyOf(["petition", "letter", "merge"])])
+
+
+class AskForm(FlaskForm):
+    """The calls of one campaign ask, across documents, to make a petition or letters of."""
+
+    campaign_id = IntegerField(validators=[DataRequired()])
+    call_ids = SelectMultipleField("Calls", coerce=int,
+                                   validators=[DataRequired(message="Choose at least one call.")])
+    action = StringField(validators=[AnyOf(["petition", "letter"])])
 
 
 class SignatoriesForm(FlaskForm):

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from campaign.admin.access import require_role
-from campaign.admin.document_forms import (AddCallForm, CallForm, SelectionForm, SignatoriesForm,
+from campaign.admin.document_forms import (AddCallForm, AskForm, CallForm, SelectionForm, SignatoriesForm,
                                            SplitForm, UploadForm)
 from campaign.admin.forms import StateForm
 from campaign.extensions import csrf, db
@@ -238,8 +238,39 @@ def asks() -> ResponseReturnValue:
     if not memberships:
         abort(404)
     wanted = request.args.get("campaign_id", type=int)
-    campaign = next((c for c, _ in memberships if c.id == wanted), memberships[0][0])
-    return render_template("admin/documents/asks.html", campaign=campaign,
-                           memberships=memberships,
+    campaign, role = next(((c, r) for c, r in memberships if c.id == wanted), memberships[0])
+    return render_template("admin/documents/asks.html", campaign=campaign, role=role,
+                           memberships=memberships, form=AskForm(formdata=None),
                            asks=documents.campaign_asks(db.session, campaign.id))
+
+
+@bp.post("/asks")
+def act_on_ask() -> ResponseReturnValue:
+    form = AskForm()
+    campaign_id = form.campaign_id.data
+    if not isinstance(campaign_id, int):
+        abort(400)
+    require_role(campaign_id, Role.ORGANIZER)
+    calls = documents.campaign_calls(db.session, campaign_id, form.call_ids.data or [])
+    form.call_ids.choices = [(c.id, str(c.id)) for c in calls]
+    back = url_for("admin_documents.asks", campaign_id=campaign_id)
+    if not form.validate_on_submit():
+        flash("Choose the calls of one ask, then a petition or a letter campaign.", "error")
+        return redirect(back, code=303)
+    try:
+        if form.action.data == "petition":
+            petition = documents.petition_from_calls(db.session, calls)
+            message = f"Petition “{petition.title}” created as a draft from {len(calls)} call(s)."
+            back = url_for("admin.petition", petition_id=petition.id)
+        else:
+            letters = documents.letter_campaign_from_calls(db.session, calls)
+            message = (f"Letter campaign “{letters.title}” ({letters.slug}) created as a draft "
+                       f"from {len(calls)} call(s).")
+    except (documents.DocumentError, petitions.PetitionError) as exc:
+        db.session.rollback()
+        flash(str(exc)[:1].upper() + str(exc)[1:] + ".", "error")
+        return redirect(back, code=303)
+    db.session.commit()
+    flash(message, "info")
+    return redirect(back, code=303)
 

@@ -465,6 +465,16 @@ class Ask:
         return len({c.document_id for c in self.calls})
 
 
+def campaign_calls(session: Session, campaign_id: int, call_ids: Iterable[int]) -> list[Call]:
+    """The calls with these ids that belong to a campaign's documents; others are ignored."""
+    ids = [i for i in call_ids if isinstance(i, int)]
+    if not ids:
+        return []
+    return list(session.scalars(select(Call).join(Document).where(
+        Document.campaign_id == campaign_id, Call.id.in_(ids))
+        .order_by(Call.document_id, Call.position)))
+
+
 def _members(group: Any) -> list[tuple[str | None, ExtractedCall]]:
     """The (document key, call) pairs of a group, whichever attribute holds them."""
     for name in ("members", "calls", "items"):
