@@ -1,4 +1,4 @@
-"""Properties of the text the calls point into: normalising is stable, highlighting loses nothing."""
+"""The text calls point into: normalising is stable, highlighting loses nothing."""
 
 from __future__ import annotations
 

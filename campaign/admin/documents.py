@@ -9,8 +9,8 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from campaign.admin.access import require_role
-from campaign.admin.document_forms import (AddCallForm, AskForm, CallForm, SelectionForm, SignatoriesForm,
-                                           SplitForm, UploadForm)
+from campaign.admin.document_forms import (AddCallForm, AskForm, CallForm, SelectionForm,
+                                           SignatoriesForm, SplitForm, UploadForm)
 from campaign.admin.forms import StateForm
 from campaign.extensions import csrf, db
 from campaign.ingest.readers import megabytes
