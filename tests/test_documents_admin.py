@@ -168,11 +168,15 @@ def test_uploads_are_size_capped_with_a_clear_message(small_uploads: None, app: 
                                                       admin_client: FlaskClient,
                                                       organizer: dict) -> None:
     response = _upload(admin_client, organizer["campaign_id"], "big.txt",
-                       statement_text().encode() * 200)
+                       statement_text().encode() * 400)
     assert response.status_code == 413
     page = response.get_data(as_text=True)
     assert "The file is larger than 0.005 MB" in page
     assert 'name="document"' in page  # the form again, not an error page
+    # Just over the limit: the request itself is small enough, the form says the same.
+    just_over = _upload(admin_client, organizer["campaign_id"], "over.txt", b"word " * 1100)
+    assert just_over.status_code == 422
+    assert "The file is larger than 0.005 MB" in just_over.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(Document.id)) is None
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask import current_app
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (IntegerField, SelectField, SelectMultipleField, StringField,
                      TextAreaField)
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
+from campaign.ingest.readers import megabytes
 from campaign.services.documents import find_passage
 from campaign.validators import PlainText, nfc
 
@@ -21,6 +23,23 @@ class UploadForm(FlaskForm):
     url = StringField("Or a web address", filters=[nfc],
                       description="An http(s) address of a statement, letter or resolution.",
                       validators=[Optional(), Length(max=2000)])
+
+    @staticmethod
+    def max_bytes() -> int:
+        return int(current_app.config["INGEST_UPLOAD_MAX_BYTES"])
+
+    def too_large_message(self) -> str:
+        limit = megabytes(self.max_bytes())
+        return f"The file is larger than {limit}, the most one upload may hold."
+
+    def validate_document(self, field: FileField) -> None:
+        upload = field.data
+        if upload and getattr(upload, "filename", ""):
+            upload.stream.seek(0, 2)
+            size = upload.stream.tell()
+            upload.stream.seek(0)
+            if size > self.max_bytes():
+                raise ValidationError(self.too_large_message())
 
     def validate_url(self, field: StringField) -> None:
         parts = urlsplit(field.data or "")

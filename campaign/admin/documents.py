@@ -56,10 +56,6 @@ def index() -> ResponseReturnValue:
     return render_template("admin/documents/index.html", documents=rows, can_upload=can_upload)
 
 
-def _upload_limit() -> str:
-    return megabytes(int(current_app.config["INGEST_UPLOAD_MAX_BYTES"]))
-
-
 def _with_campaign_choices(form: UploadForm) -> UploadForm:
     form.campaign_id.choices = [(c.id, c.name)
                                 for c, role in organizers.campaigns_of(db.session, current_user)
@@ -69,7 +65,7 @@ def _with_campaign_choices(form: UploadForm) -> UploadForm:
 
 def _render_upload(form: UploadForm, status: int = 200) -> ResponseReturnValue:
     return render_template("admin/documents/upload.html", form=form,
-                           limit=_upload_limit()), status
+                           limit=megabytes(form.max_bytes())), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -77,14 +73,12 @@ def _render_upload(form: UploadForm, status: int = 200) -> ResponseReturnValue:
 # limit below is set; UploadForm checks its own CSRF token instead.
 @csrf.exempt
 def upload() -> ResponseReturnValue:
-    cap = int(current_app.config["INGEST_UPLOAD_MAX_BYTES"])
-    too_large = f"The file is larger than {_upload_limit()}, the most one upload may hold."
-    request.max_content_length = cap + _FORM_OVERHEAD
+    request.max_content_length = current_app.config["INGEST_UPLOAD_MAX_BYTES"] + _FORM_OVERHEAD
     try:
         form = _with_campaign_choices(UploadForm())
     except RequestEntityTooLarge:
         form = _with_campaign_choices(UploadForm(formdata=None))
-        form.document.errors = [too_large]
+        form.document.errors = [form.too_large_message()]
         return _render_upload(form, 413)
     if not form.campaign_id.choices:
         abort(403)
@@ -96,13 +90,8 @@ def upload() -> ResponseReturnValue:
         limits = documents.IngestLimits.from_config(current_app.config)
         outcome = documents.ingest_source(db.session, campaign, form.url.data, limits)
     else:
-        upload = form.document.data
-        data = upload.read(cap + 1)
-        if len(data) > cap:
-            form.document.errors = [too_large]
-            return _render_upload(form, 413)
-        outcome = documents.ingest_upload(db.session, campaign, upload.filename or "upload",
-                                          data)
+        outcome = documents.ingest_upload(db.session, campaign, form.document.data.filename,
+                                          form.document.data.read())
     if outcome.failed:
         db.session.rollback()
         field = form.url if form.url.data else form.document
