@@ -15,7 +15,7 @@ from campaign.admin.forms import StateForm
 from campaign.extensions import csrf, db
 from campaign.ingest.readers import megabytes
 from campaign.models import Call, CallState, Campaign, Document, Role
-from campaign.services import documents, organizers, petitions
+from campaign.services import documents, organizers
 
 bp = Blueprint("admin_documents", __name__, url_prefix="/admin/documents")
 
@@ -41,6 +41,11 @@ def _call_for(document: Document, call_id: int) -> Call:
     if call is None or call.document_id != document.id:
         abort(404)
     return call
+
+
+def _sentence(message: str) -> str:
+    """A service's message as a sentence on a page."""
+    return message[:1].upper() + message[1:] + "."
 
 
 def _to_document(document: Document, anchor: str = "") -> ResponseReturnValue:
@@ -98,7 +103,7 @@ def upload() -> ResponseReturnValue:
         field.errors = [f"This document cannot be read: {outcome.message}."]
         return _render_upload(form, 422)
     db.session.commit()
-    flash(outcome.message[:1].upper() + outcome.message[1:] + ".", "info")
+    flash(_sentence(outcome.message), "info")
     return redirect(url_for("admin_documents.document", document_id=outcome.document_id),
                     code=303)
 
@@ -186,27 +191,16 @@ def act_on_selection(document_id: int) -> ResponseReturnValue:
     chosen = set(form.call_ids.data)
     calls = [c for c in document.calls if c.id in chosen]
     try:
-        if form.action.data == "merge":
-            merged = documents.merge_calls(db.session, calls)
-            message = f"{len(calls)} calls are merged into one."
-            next_url = url_for("admin_documents.document", document_id=document.id,
-                               _anchor=f"call-{merged.id}")
-        elif form.action.data == "petition":
-            petition = documents.petition_from_calls(db.session, calls, form.title.data or "")
-            message = f"Petition “{petition.title}” created as a draft from {len(calls)} call(s)."
-            next_url = url_for("admin.petition", petition_id=petition.id)
-        else:
-            letters = documents.letter_campaign_from_calls(db.session, calls, form.title.data or "")
-            message = (f"Letter campaign “{letters.title}” ({letters.slug}) created as a draft "
-                       f"from {len(calls)} call(s).")
-            next_url = url_for("admin_documents.document", document_id=document.id)
-    except (documents.DocumentError, petitions.PetitionError) as exc:
+        made = documents.act_on_calls(db.session, calls, form.action.data, form.title.data or "")
+    except documents.DocumentError as exc:
         db.session.rollback()
-        form.call_ids.errors = [str(exc)[:1].upper() + str(exc)[1:] + "."]
+        form.call_ids.errors = [_sentence(str(exc))]
         return _render_document(document, role, selection=form, status=422)
     db.session.commit()
-    flash(message, "info")
-    return redirect(next_url, code=303)
+    flash(made.message, "info")
+    if made.petition_id is not None:
+        return redirect(url_for("admin.petition", petition_id=made.petition_id), code=303)
+    return _to_document(document, f"call-{made.call_id}" if made.call_id else "")
 
 
 @bp.post("/<int:document_id>/signatories")
@@ -247,19 +241,13 @@ def act_on_ask() -> ResponseReturnValue:
         flash("Choose the calls of one ask, then a petition or a letter campaign.", "error")
         return redirect(back, code=303)
     try:
-        if form.action.data == "petition":
-            petition = documents.petition_from_calls(db.session, calls)
-            message = f"Petition “{petition.title}” created as a draft from {len(calls)} call(s)."
-            back = url_for("admin.petition", petition_id=petition.id)
-        else:
-            letters = documents.letter_campaign_from_calls(db.session, calls)
-            message = (f"Letter campaign “{letters.title}” ({letters.slug}) created as a draft "
-                       f"from {len(calls)} call(s).")
-    except (documents.DocumentError, petitions.PetitionError) as exc:
+        made = documents.act_on_calls(db.session, calls, form.action.data)
+    except documents.DocumentError as exc:
         db.session.rollback()
-        flash(str(exc)[:1].upper() + str(exc)[1:] + ".", "error")
+        flash(_sentence(str(exc)), "error")
         return redirect(back, code=303)
     db.session.commit()
-    flash(message, "info")
+    flash(made.message, "info")
+    if made.petition_id is not None:
+        back = url_for("admin.petition", petition_id=made.petition_id)
     return redirect(back, code=303)
-

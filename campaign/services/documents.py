@@ -377,6 +377,34 @@ def letter_campaign_from_calls(session: Session, calls: Sequence[Call],
     return letter_campaign
 
 
+@dataclass(frozen=True)
+class Made:
+    """What an action on chosen calls made, for the organizer to be told and taken to."""
+
+    message: str
+    petition_id: int | None = None
+    call_id: int | None = None
+
+
+def act_on_calls(session: Session, calls: Sequence[Call], action: str, title: str = "") -> Made:
+    """Merge the calls, or make a draft petition or letter campaign of them."""
+    if action == "merge":
+        merged = merge_calls(session, calls)
+        return Made(f"{len(calls)} calls are merged into one.", call_id=merged.id)
+    if action == "petition":
+        try:
+            petition = petition_from_calls(session, calls, title)
+        except petitions.PetitionError as exc:
+            raise DocumentError(str(exc)) from None
+        return Made(f"Petition “{petition.title}” created as a draft from {len(calls)} call(s).",
+                    petition_id=petition.id)
+    if action == "letter":
+        letters = letter_campaign_from_calls(session, calls, title)
+        return Made(f"Letter campaign “{letters.title}” ({letters.slug}) created as a draft from "
+                    f"{len(calls)} call(s).")
+    raise DocumentError(f"unknown action {action!r}")
+
+
 # -- what pages show --------------------------------------------------------------------------
 
 @dataclass(frozen=True)
