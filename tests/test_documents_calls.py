@@ -1,9 +1,14 @@
-"""Reviewing calls: reject, merge, split, add, co-signers, and the campaign's asks."""
+"""Reviewing calls: reject, merge, split, add, co-signers, and the campaign's asks.
+
+The calls are written here rather than found by the extractor: these tests are about what
+organizers do with calls, whatever the extractor finds.
+"""
 
 from __future__ import annotations
 
 import io
 import re
+
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -15,20 +20,30 @@ from campaign.services import documents
 from tests.conftest import csrf_from
 from tests.documents_factory import SIGNATORIES, statement_text
 
-THREE_DEMANDS = ("Statement on Tibet\n\n"
-                 "We call on the Council to release the detained monks, to end the boarding "
-                 "schools, and to open Tibet to journalists.\n\n"
-                 "We call on the Commission to adopt targeted sanctions.\n")
+TIBET_COUNCIL = ("We call on the Council to release the detained monks, to end the boarding "
+                 "schools, and to open Tibet to journalists.")
+TIBET_COMMISSION = "We call on the Commission to adopt targeted sanctions."
+THREE_DEMANDS = f"Statement on Tibet\n\n{TIBET_COUNCIL}\n\n{TIBET_COMMISSION}\n"
+TIBET_CALLS = [(TIBET_COUNCIL, "the Council", "release the detained monks"),
+               (TIBET_COUNCIL, "the Council", "end the boarding schools"),
+               (TIBET_COUNCIL, "the Council", "open Tibet to journalists"),
+               (TIBET_COMMISSION, "the Commission", "adopt targeted sanctions")]
 
 
-def _store(app: Flask, campaign_id: int, text: str, name: str = "doc.txt") -> int:
+def _store(app: Flask, campaign_id: int, text: str, name: str = "doc.txt",
+           calls: list[tuple[str, str, str]] | None = None) -> int:
+    """Store a document with these (sentence, target, demand) calls, all proposed."""
     with app.app_context():
-        campaign = db.session.get(Campaign, campaign_id)
-        read = read_bytes(text.encode(), name)
-        outcome = documents.ingest_read(db.session, campaign, read)
+        campaign = db.session.get_one(Campaign, campaign_id)
+        document, _ = documents.store_document(db.session, campaign, read_bytes(text.encode(),
+                                                                                name))
+        for position, (sentence, target, demand) in enumerate(calls or TIBET_CALLS):
+            start = document.text.index(sentence)
+            db.session.add(Call(document=document, sentence=sentence, actor="We", target=target,
+                                demand=demand, start=start, end=start + len(sentence),
+                                position=position, state=CallState.PROPOSED))
         db.session.commit()
-        assert outcome.document_id is not None
-        return outcome.document_id
+        return document.id
 
 
 def _calls(app: Flask, document_id: int) -> list[tuple[int, str, str | None, str, int]]:
@@ -133,7 +148,12 @@ def test_rejected_calls_make_no_petition(app: Flask, admin_client: FlaskClient,
 
 def test_detected_signatories_are_offered_and_kept(app: Flask, admin_client: FlaskClient,
                                                    organizer: dict) -> None:
-    document_id = _store(app, organizer["campaign_id"], statement_text())
+    with app.app_context():
+        campaign = db.session.get_one(Campaign, organizer["campaign_id"])
+        outcome = documents.ingest_read(db.session, campaign,
+                                        read_bytes(statement_text().encode(), "s.txt"))
+        db.session.commit()
+        document_id = outcome.document_id
     page = admin_client.get(f"/admin/documents/{document_id}").get_data(as_text=True)
     assert "3 organisation(s) found signing this statement" in page
     kept = admin_client.post(f"/admin/documents/{document_id}/signatories", data={
@@ -143,7 +163,9 @@ def test_detected_signatories_are_offered_and_kept(app: Flask, admin_client: Fla
     with app.app_context():
         document = db.session.get(Document, document_id)
         assert document.cosigning_organisations == SIGNATORIES[:2]
-        petition = documents.petition_from_calls(db.session, document.calls)
+        call = documents.add_call(db.session, document, "We call on the Council",
+                                  "We", "the Council", "adopt targeted sanctions")
+        petition = documents.petition_from_calls(db.session, [call])
         assert "Signed by Anti-Slavery Action and Uyghur Rights Network." in \
             petition.body_markdown
 
@@ -151,8 +173,9 @@ def test_detected_signatories_are_offered_and_kept(app: Flask, admin_client: Fla
 def test_campaign_asks_group_calls_across_documents(app: Flask, admin_client: FlaskClient,
                                                     organizer: dict) -> None:
     _store(app, organizer["campaign_id"], THREE_DEMANDS, "tibet.txt")
-    _store(app, organizer["campaign_id"],
-           "Second statement\n\nWe urge the Commission to adopt targeted sanctions.\n", "b.txt")
+    second = "We urge the Commission to adopt targeted sanctions."
+    _store(app, organizer["campaign_id"], f"Second statement\n\n{second}\n", "b.txt",
+           calls=[(second, "the Commission", "adopt targeted sanctions")])
     with app.app_context():
         asks = documents.campaign_asks(db.session, organizer["campaign_id"])
     sanctions = next(a for a in asks if a.demand.lower() == "adopt targeted sanctions")
