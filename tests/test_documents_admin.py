@@ -162,7 +162,7 @@ def test_upload_by_url_and_refusals(app: Flask, admin_client: FlaskClient,
     assert "Choose a file or give a web address" in neither.get_data(as_text=True)
     unreadable = _upload(admin_client, organizer["campaign_id"], "sheet.xlsx", b"\x00\x01\x02")
     assert unreadable.status_code == 422
-    assert "cannot be read" in unreadable.get_data(as_text=True)
+    assert ".xlsx files cannot be read" in unreadable.get_data(as_text=True)
 
 
 @pytest.fixture

@@ -54,6 +54,11 @@ def test_kind_is_detected_from_type_name_or_content() -> None:
     assert detect_kind("README", b"plain words") == "text"
     with pytest.raises(ReadError, match="cannot be read"):
         detect_kind("sheet.xlsx", b"PK\x03\x04 not a word file \xff\xfe")
+    with pytest.raises(ReadError, match=r"\.xlsx files cannot be read"):
+        detect_kind("sheet.xlsx", b"plain words in a file of the wrong kind")
+    with pytest.raises(ReadError, match="cannot be read"):
+        detect_kind("blob", b"\x00\x01\x02 binary")
+    assert detect_kind("https://example.org/page.php", b"words", "text/plain") == "text"
 
 
 @pytest.mark.parametrize(("name", "data", "message"), [

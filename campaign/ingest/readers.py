@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import copy
 import hashlib
 import io
@@ -93,15 +94,23 @@ def detect_kind(name: str, data: bytes, content_type: str | None = None) -> str:
         return "docx"
     if head.startswith((b"<!doctype html", b"<html")) or b"<body" in head:
         return "html"
-    if suffix in ("", ".txt") or content_type is None or content_type.startswith("text/"):
-        try:
-            data[:4096].decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        else:
-            return "text"
-    shown = suffix or content_type or "this kind of file"
+    is_text_type = (content_type or "").lower().startswith("text/")
+    if (not suffix or is_text_type) and _looks_like_text(data):
+        return "text"
+    shown = f"{suffix} files" if suffix else (content_type or "this kind of file")
     raise ReadError(f"{shown} cannot be read: use .txt, .md, .html, .pdf or .docx")
+
+
+def _looks_like_text(data: bytes) -> bool:
+    """UTF-8 without NUL bytes at its start (a character cut at the boundary is fine)."""
+    head = data[:4096]
+    if b"\x00" in head:
+        return False
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def read_bytes(data: bytes, name: str, content_type: str | None = None) -> ReadDocument:
