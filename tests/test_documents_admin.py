@@ -85,7 +85,7 @@ def test_organizer_uploads_edits_and_makes_a_petition_and_a_letter_campaign(
         petition = db.session.get(Petition, petition_id)
         assert petition.state is PetitionState.DRAFT
         assert petition.title == "Adopt targeted sanctions against the officials responsible"
-        assert petition.target.startswith("the Council of the EU")
+        assert petition.target.startswith("The Council of the EU")
         assert second.demand.split()[0] in petition.body_markdown
         assert TITLE in petition.body_html
         assert set(db.session.scalars(select(PetitionSource.call_id).where(

@@ -190,7 +190,7 @@ def test_campaign_asks_group_calls_across_documents(app: Flask, admin_client: Fl
     assert made.status_code == 303 and "/admin/petitions/" in made.headers["Location"]
     with app.app_context():
         petition = db.session.scalar(select(Petition))
-        assert petition.target == "the Commission"
+        assert petition.target == "The Commission"
         sources = documents.petition_sources(db.session, petition.id)
         assert [s.title for s in sources] == ["Statement on Tibet", "Second statement"]
     # Calls of another campaign cannot be slipped in.

@@ -336,8 +336,10 @@ def petition_from_calls(session: Session, calls: Sequence[Call], title: str = ""
         lines += ["", "Signed by " + join_phrases([_md(n) for n in dict.fromkeys(cosigners)])
                   + "."]
     fields = petitions.PetitionFields(
-        title=_shorten(title.strip() or _sentence_case(demands[0]), 200), target=target,
-        goal=goal, summary=_shorten(chosen[0].sentence, 1000), body_markdown="\n".join(lines))
+        title=_shorten(title.strip() or _sentence_case(demands[0]), 200),
+        target=target[:1].upper() + target[1:], goal=goal,
+        summary=_shorten(_sentence_case(join_phrases(demands)) + ".", 1000),
+        body_markdown="\n".join(lines))
     petition = petitions.create_petition(session, chosen[0].document.campaign, fields)
     for call in chosen:
         session.add(PetitionSource(petition_id=petition.id, call_id=call.id))
