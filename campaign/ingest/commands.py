@@ -78,10 +78,7 @@ def extract_command(sources: tuple[str, ...], as_json: bool) -> None:
         doc = source if "://" in source else PurePosixPath(source.replace("\\", "/")).name
         for call in extract_calls(read.text):
             if as_json:
-                click.echo(json.dumps({"doc": doc, "sentence": call.sentence, "actor": call.actor,
-                                       "target": call.target, "demand": call.demand,
-                                       "start": call.start, "end": call.end},
-                                      ensure_ascii=False))
+                click.echo(json.dumps(call.as_record(doc), ensure_ascii=False))
             else:
                 click.echo(f"{doc} [{call.start}:{call.end}] {call.actor or '-'} → "
                            f"{call.target or '-'}: {call.demand}")

@@ -21,6 +21,12 @@ class ExtractedCall:
     start: int
     end: int
 
+    def as_record(self, doc: str) -> dict[str, object]:
+        """Return the call as the JSON object `campaign extract --json` prints a line of."""
+        return {"doc": doc, "sentence": self.sentence, "actor": self.actor,
+                "target": self.target, "demand": self.demand, "start": self.start,
+                "end": self.end}
+
 
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 _CALL = re.compile(r"^(?P<actor>.*?)\s*\b(?:calls? (?:up)?on|urges?)\s+(?P<target>.+?)\s+to\s+"
