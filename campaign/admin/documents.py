@@ -125,7 +125,10 @@ def _render_document(document: Document, role: Role, selection: SelectionForm | 
                            signatories=signatories, state_form=StateForm()), status
 
 
-@bp.post("/<int:document_id>/calls/<int:call_id>/<any(accept, reject, restore):action>")
+# One plain address per action.
+@bp.post("/<int:document_id>/calls/<int:call_id>/accept", defaults={"action": "accept"})
+@bp.post("/<int:document_id>/calls/<int:call_id>/reject", defaults={"action": "reject"})
+@bp.post("/<int:document_id>/calls/<int:call_id>/restore", defaults={"action": "restore"})
 def change_call_state(document_id: int, call_id: int, action: str) -> ResponseReturnValue:
     document, _ = _document_for(document_id, Role.ORGANIZER)
     call = _call_for(document, call_id)
