@@ -7,9 +7,9 @@ import re
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, request
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from campaign.extensions import db
 from campaign.models import (Call, CallState, Campaign, Document, LetterCampaign,
@@ -168,11 +168,33 @@ def test_upload_by_url_and_refusals(app: Flask, admin_client: FlaskClient,
 @pytest.fixture
 def small_uploads(app_config: dict) -> None:
     app_config["INGEST_UPLOAD_MAX_BYTES"] = 5_000
+    # Smaller than an upload may be: the upload limit is its own.
+    app_config["MAX_CONTENT_LENGTH"] = 1_000
 
 
-def test_uploads_are_size_capped_with_a_clear_message(small_uploads: None, app: Flask,
+def _read_the_form() -> None:
+    """As input checks of the app do, before any view."""
+    assert request.form is not None
+
+
+@pytest.fixture
+def app_reading_forms_early(small_uploads: None, app: Flask) -> Flask:
+    app.before_request(_read_the_form)
+    return app
+
+
+def test_uploads_are_size_capped_with_a_clear_message(app_reading_forms_early: Flask,
                                                       admin_client: FlaskClient,
                                                       organizer: dict) -> None:
+    app = app_reading_forms_early
+    under_the_cap = statement_text("A paragraph to pass the app-wide limit. " * 40).encode()
+    assert 1_000 < len(under_the_cap) < 5_000
+    accepted = _upload(admin_client, organizer["campaign_id"], "s.txt", under_the_cap)
+    assert accepted.status_code == 303
+    with app.app_context():
+        db.session.execute(delete(Document))
+        db.session.commit()
+
     response = _upload(admin_client, organizer["campaign_id"], "big.txt",
                        statement_text().encode() * 400)
     assert response.status_code == 413

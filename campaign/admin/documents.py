@@ -12,7 +12,7 @@ from campaign.admin.access import require_role
 from campaign.admin.document_forms import (AddCallForm, AskForm, CallForm, SelectionForm,
                                            SignatoriesForm, SplitForm, UploadForm)
 from campaign.admin.forms import StateForm
-from campaign.extensions import csrf, db
+from campaign.extensions import db
 from campaign.ingest.readers import megabytes
 from campaign.models import Call, CallState, Campaign, Document, Role
 from campaign.services import documents, organizers
@@ -73,18 +73,31 @@ def _render_upload(form: UploadForm, status: int = 200) -> ResponseReturnValue:
                            limit=megabytes(form.max_bytes())), status
 
 
+@bp.url_value_preprocessor
+def _upload_size_limit(endpoint: str | None, _values: dict | None) -> None:
+    """Let uploads be as large as INGEST_UPLOAD_MAX_BYTES, not the app-wide request limit.
+
+    Set here because URL value preprocessors run before every before_request hook, and some
+    of those (the CSRF check) read the request body.
+    """
+    if endpoint == "admin_documents.upload":
+        request.max_content_length = (current_app.config["INGEST_UPLOAD_MAX_BYTES"]
+                                      + _FORM_OVERHEAD)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _upload_too_large(exc: RequestEntityTooLarge) -> ResponseReturnValue:
+    """An upload over the limit gets the form again, saying so, not an error page."""
+    if request.endpoint != "admin_documents.upload":
+        return exc
+    form = _with_campaign_choices(UploadForm(formdata=None))
+    form.document.errors = [form.too_large_message()]
+    return _render_upload(form, 413)
+
+
 @bp.route("/new", methods=["GET", "POST"])
-# The global CSRF check would read the body under the app-wide size limit before the upload
-# limit below is set; UploadForm checks its own CSRF token instead.
-@csrf.exempt
 def upload() -> ResponseReturnValue:
-    request.max_content_length = current_app.config["INGEST_UPLOAD_MAX_BYTES"] + _FORM_OVERHEAD
-    try:
-        form = _with_campaign_choices(UploadForm())
-    except RequestEntityTooLarge:
-        form = _with_campaign_choices(UploadForm(formdata=None))
-        form.document.errors = [form.too_large_message()]
-        return _render_upload(form, 413)
+    form = _with_campaign_choices(UploadForm())
     if not form.campaign_id.choices:
         abort(403)
     if not form.validate_on_submit():
