@@ -13,6 +13,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the Flask app; `config` overrides defaults and CAMPAIGN_* variables."""
     from campaign import errors, mailer, security
+    from campaign.admin.documents import bp as admin_documents_bp
     from campaign.admin.legislators import bp as admin_legislators_bp
     from campaign.admin.views import bp as admin_bp
     from campaign.auth import sessions
@@ -53,7 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
 
     for blueprint in (public_bp, auth_bp, admin_bp, admin_legislators_bp, ops_bp, letters_bp,
-                      letters_admin_bp, embed_bp, admin_reach_bp):
+                      letters_admin_bp, embed_bp, admin_reach_bp, admin_documents_bp):
         app.register_blueprint(blueprint)
 
     from flask_babel import format_number, format_percent, get_locale

@@ -11,6 +11,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
 from campaign.extensions import db
+from campaign.ingest.commands import extract_command, ingest_command
 
 
 def _create_app() -> Flask:
@@ -24,12 +25,16 @@ def main() -> None:
     """Campaign toolkit: petitions, letters to legislators and calls to action."""
 
 
+# Found by FlaskGroup before it loads the app: it runs with no database configured at all.
+main.add_command(extract_command)
+
+
 def register_commands(app: Flask) -> None:
     """Attach the command groups to an app (so that `app.test_cli_runner()` sees them)."""
     from campaign.legislators.cli import legislators_group
 
     for command in (db_group, organizer_group, petitions_group, demo, worker, purge,
-                    legislators_group):
+                    legislators_group, ingest_command, extract_command):
         app.cli.add_command(command)
 
 

@@ -53,6 +53,12 @@ DEFAULTS: dict[str, Any] = {
     # argon2id cost: the library's defaults (RFC 9106); lower only in tests.
     "PASSWORD_HASH_TIME_COST": 3,
     "PASSWORD_HASH_MEMORY_KIB": 65536,
+    # Documents: the largest file or download read, the largest admin upload, how long a
+    # URL may take, and whether admin URLs may point into the server's own network.
+    "INGEST_MAX_BYTES": 20_000_000,
+    "INGEST_UPLOAD_MAX_BYTES": 10_000_000,
+    "INGEST_FETCH_TIMEOUT": 20,
+    "INGEST_ALLOW_PRIVATE_URLS": False,
     "TESTING": False,
     # Adds /bench/bare (a constant response, the ceiling `make bench` compares pages with).
     "BENCH": False,

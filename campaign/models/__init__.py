@@ -2,6 +2,8 @@
 
 from campaign.models.campaigns import Campaign, Membership, Role
 from campaign.models.embeds import EmbedSite
+from campaign.models.documents import (Call, CallState, Document, DocumentKind,
+                                       LetterCampaignSource, PetitionSource)
 from campaign.models.legislators import Area, Chamber, Legislator
 from campaign.models.letters import (
     DeliveryMethod,
@@ -21,6 +23,7 @@ from campaign.models.translations import PetitionTranslation
 
 __all__ = [
     "Campaign", "Membership", "Role",
+    "Call", "CallState", "Document", "DocumentKind", "LetterCampaignSource", "PetitionSource",
     "Area", "Chamber", "Legislator",
     "LetterCampaign", "LetterCampaignState",
     "DeliveryMethod", "Letter", "LetterState", "LetterTemplate", "ReplyStatus",

@@ -24,7 +24,7 @@ from sqlalchemy import bindparam, select
 from campaign.extensions import db
 from campaign.models import Petition, PetitionState
 from campaign.public.forms import SignForm
-from campaign.services import petition_translations, petitions
+from campaign.services import documents, petition_translations, petitions
 
 # Not a token itself: it is swapped for the visitor's own token on every response.
 _TOKEN_PLACEHOLDER = "csrf-token-placeholder-4d1f0c"  # noqa: S105 - not a secret
@@ -106,15 +106,16 @@ def _cacheable() -> bool:
 def petition_page(petition: Petition, source: str) -> str:
     """The petition page with a fresh sign form carrying this visitor's CSRF token."""
     content = petition_translations.content_for(db.session, petition, str(get_locale()))
+    sources = documents.petition_sources(db.session, petition.id)
     if not _cacheable():
         return render_template("public/petition.html", petition=petition, content=content,
-                               form=SignForm(source=source), notice=None)
+                               sources=sources, form=SignForm(source=source), notice=None)
 
     def render() -> str:
         form = SignForm(source=source)
         form.csrf_token.current_token = _TOKEN_PLACEHOLDER
         return render_template("public/petition.html", petition=petition, content=content,
-                               form=form, notice=None)
+                               sources=sources, form=form, notice=None)
 
     key = (petition.id, str(get_locale()), request.full_path)
     page: str = _cache("petition").get_or_render(key, _version(petition), render)

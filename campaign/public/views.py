@@ -22,7 +22,7 @@ from campaign.i18n import use_content_language
 from campaign.models import Petition, PetitionState
 from campaign.public import pages
 from campaign.public.forms import ConfirmForm, SignForm
-from campaign.services import notifications, petition_translations, petitions, signing
+from campaign.services import documents, notifications, petition_translations, petitions, signing
 
 bp = Blueprint("public", __name__)
 
@@ -56,7 +56,8 @@ def _content(petition: Petition) -> petition_translations.PetitionContent:
 def _render_petition(petition: Petition, form: SignForm, status: int = 200,
                      notice: str | None = None) -> ResponseReturnValue:
     return render_template("public/petition.html", petition=petition, form=form,
-                           notice=notice, content=_content(petition)), status
+                           notice=notice, content=_content(petition),
+                           sources=documents.petition_sources(db.session, petition.id)), status
 
 
 @bp.get("/petitions/<slug>")
