@@ -105,17 +105,22 @@ def _cacheable() -> bool:
 
 def petition_page(petition: Petition, source: str) -> str:
     """The petition page with a fresh sign form carrying this visitor's CSRF token."""
-    content = petition_translations.content_for(db.session, petition, str(get_locale()))
-    sources = documents.petition_sources(db.session, petition.id)
+    def context() -> dict[str, Any]:
+        # Translations and sources bump the petition's updated_at when they change
+        # (petitions.mark_changed), so they are part of the cached page's version.
+        return {"content": petition_translations.content_for(db.session, petition,
+                                                             str(get_locale())),
+                "sources": documents.petition_sources(db.session, petition.id)}
+
     if not _cacheable():
-        return render_template("public/petition.html", petition=petition, content=content,
-                               sources=sources, form=SignForm(source=source), notice=None)
+        return render_template("public/petition.html", petition=petition,
+                               form=SignForm(source=source), notice=None, **context())
 
     def render() -> str:
         form = SignForm(source=source)
         form.csrf_token.current_token = _TOKEN_PLACEHOLDER
-        return render_template("public/petition.html", petition=petition, content=content,
-                               sources=sources, form=form, notice=None)
+        return render_template("public/petition.html", petition=petition, form=form,
+                               notice=None, **context())
 
     key = (petition.id, str(get_locale()), request.full_path)
     page: str = _cache("petition").get_or_render(key, _version(petition), render)
