@@ -14,7 +14,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the Flask app; `config` overrides defaults and CAMPAIGN_* variables."""
     from campaign import errors, mailer, security
     from campaign.auth import sessions
+    from campaign.admin import access
     from campaign.admin.views import bp as admin_bp
+    from campaign.auth.two_factor import bp as two_factor_bp
     from campaign.auth.views import bp as auth_bp
     from campaign.config import load_config
     from campaign.extensions import babel, csrf, db, limiter, login_manager
@@ -39,9 +41,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     mailer.init_app(app)
     sessions.init_app(app)
     security.init_app(app)
+    access.init_app(app)
     errors.init_app(app)
 
-    for blueprint in (public_bp, auth_bp, admin_bp, ops_bp):
+    for blueprint in (public_bp, auth_bp, two_factor_bp, admin_bp, ops_bp):
         app.register_blueprint(blueprint)
 
     from flask_babel import format_number, get_locale

@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from campaign.admin.access import petition_for, require_role
+from campaign.admin.access import petition_for, require_role, requires
 from campaign.admin.forms import PetitionForm, StateForm
 from campaign.extensions import db
 from campaign.models import Campaign, MailState, OutboundEmail, Petition, Role
@@ -30,6 +30,7 @@ def _campaign_choices(needed: Role) -> list[tuple[int, str]]:
 
 
 @bp.get("/")
+@requires(Role.VIEWER)
 def index() -> ResponseReturnValue:
     memberships = organizers.campaigns_of(db.session, current_user)
     campaign_ids = [c.id for c, _ in memberships]
@@ -50,6 +51,7 @@ def _fields(form: PetitionForm) -> petitions.PetitionFields:
 
 
 @bp.route("/petitions/new", methods=["GET", "POST"])
+@requires(Role.ORGANIZER)
 def new_petition() -> ResponseReturnValue:
     form = PetitionForm()
     form.campaign_id.choices = _campaign_choices(Role.ORGANIZER)
@@ -70,6 +72,7 @@ def new_petition() -> ResponseReturnValue:
 
 
 @bp.get("/petitions/<int:petition_id>")
+@requires(Role.VIEWER)
 def petition(petition_id: int) -> ResponseReturnValue:
     petition = petition_for(petition_id, Role.VIEWER)
     role = require_role(petition.campaign_id, Role.VIEWER)
@@ -79,6 +82,7 @@ def petition(petition_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/petitions/<int:petition_id>/edit", methods=["GET", "POST"])
+@requires(Role.ORGANIZER)
 def edit_petition(petition_id: int) -> ResponseReturnValue:
     petition = petition_for(petition_id, Role.ORGANIZER)
     form = PetitionForm(obj=petition)
@@ -98,6 +102,7 @@ def edit_petition(petition_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/petitions/<int:petition_id>/<any(open, close, archive, unarchive):action>")
+@requires(Role.ORGANIZER)
 def change_state(petition_id: int, action: str) -> ResponseReturnValue:
     petition = petition_for(petition_id, Role.ORGANIZER)
     if not StateForm().validate_on_submit():
@@ -118,6 +123,7 @@ def _require_owner_somewhere() -> None:
 
 
 @bp.get("/outbox")
+@requires(Role.OWNER)
 def outbox() -> ResponseReturnValue:
     # Mail holds supporters' addresses: only campaign owners see the outbox.
     _require_owner_somewhere()
@@ -130,6 +136,7 @@ def outbox() -> ResponseReturnValue:
 
 
 @bp.post("/outbox/<int:email_id>/retry")
+@requires(Role.OWNER)
 def retry_email(email_id: int) -> ResponseReturnValue:
     _require_owner_somewhere()
     if not StateForm().validate_on_submit():
