@@ -15,6 +15,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from campaign import errors, mailer, security
     from campaign.auth import sessions
     from campaign.admin import access
+    from campaign.admin.review import bp as admin_review_bp
     from campaign.admin.views import bp as admin_bp
     from campaign.auth.two_factor import bp as two_factor_bp
     from campaign.auth.views import bp as auth_bp
@@ -44,7 +45,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     access.init_app(app)
     errors.init_app(app)
 
-    for blueprint in (public_bp, auth_bp, two_factor_bp, admin_bp, ops_bp):
+    for blueprint in (public_bp, auth_bp, two_factor_bp, admin_bp, admin_review_bp,
+                      ops_bp):
         app.register_blueprint(blueprint)
 
     from flask_babel import format_number, get_locale
