@@ -37,7 +37,12 @@ class PetitionForm(FlaskForm):
                              description="Signature counts at which you are emailed, "
                                          "separated by commas, e.g. 1000, 10000.",
                              validators=[Optional(), Length(max=300)])
-    default_language = SelectField("Default language", choices=[("en", "English")], default="en")
+    default_language = SelectField("Default language", default="en")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # Set here, not in the declaration: WTForms 3.3 warns on tuples passed there.
+        self.default_language.choices = [("en", "English")]
 
     def validate_milestones(self, field: StringField) -> None:
         parts = [p for p in re.split(r"[,\s]+", field.data or "") if p]
