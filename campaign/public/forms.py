@@ -30,7 +30,8 @@ class SignForm(FlaskForm):
     show_name = BooleanField(_l("Show my first name and country publicly as a signer"))
     source = HiddenField(filters=[nfc], validators=[Optional(), Length(max=64)])
     # The honeypot: hidden from people by CSS, filled in by naive bots.
-    website = StringField(_l("Leave this empty"), validators=[Optional(), Length(max=200)])
+    website = StringField(_l("Leave this empty"), filters=[nfc],
+                          validators=[Optional(), Length(max=200)])
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

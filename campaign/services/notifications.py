@@ -29,5 +29,9 @@ def after_confirmation(session: Session, petition: Petition) -> None:
 
 
 def _one_line(text: str) -> str:
-    """Petition titles are organizer text; keep a subject on one line whatever they hold."""
-    return " ".join(text.split())
+    """Petition titles are organizer text; keep a subject on one line whatever they hold.
+
+    "=?" is split as well: an encoded word could hide a newline from the check in
+    queue_email (CVE-2024-6923), and refusing it there would fail the signing.
+    """
+    return " ".join(text.split()).replace("=?", "= ?")
