@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -26,7 +27,8 @@ def main() -> None:
 
 def register_commands(app: Flask) -> None:
     """Attach the command groups to an app (so that `app.test_cli_runner()` sees them)."""
-    for command in (db_group, organizer_group, petitions_group, demo, worker, purge):
+    for command in (db_group, organizer_group, petitions_group, demo, worker, purge,
+                    backup, restore):
         app.cli.add_command(command)
 
 
@@ -194,3 +196,37 @@ def purge(dry_run: bool) -> None:
         db.session.commit()
     verb = "would remove" if dry_run else "removed"
     click.echo(f"{verb} {count} unconfirmed signature(s) older than {days} days")
+
+
+# -- backup and restore -----------------------------------------------------------------------
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup(path: Path) -> None:
+    """Copy the SQLite database to PATH while the app keeps serving (PostgreSQL: pg_dump)."""
+    from campaign.services import backup as backups
+
+    try:
+        pages = backups.backup(current_app.config["DATABASE_URL"], path)
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"backed up {pages} pages to {path}")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the data.")
+@with_appcontext
+def restore(path: Path, yes: bool) -> None:
+    """Replace the SQLite database's contents with the backup at PATH (PostgreSQL: pg_restore)."""
+    from campaign.services import backup as backups
+
+    if not yes:
+        click.confirm("This replaces every row of the database with the backup. Go on?",
+                      abort=True)
+    try:
+        pages = backups.restore(current_app.config["DATABASE_URL"], path)
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"restored {pages} pages from {path}")
