@@ -110,3 +110,23 @@ def test_guard_counts_each_action_separately(app: Flask) -> None:
         assert guard.over_limit("letter", ip_hash="h", email="a@b.example") is False
         with pytest.raises(ValueError):
             guard.over_limit("unknown", ip_hash="h", email="a@b.example")
+
+
+def test_limits_are_shared_by_every_worker_through_redis(app_config: dict[str, Any]) -> None:
+    import os
+
+    from campaign import create_app
+    from campaign.services.abuse import guard_for
+
+    redis_url = os.environ.get("CAMPAIGN_TEST_REDIS_URL")
+    if not redis_url:
+        pytest.skip("CAMPAIGN_TEST_REDIS_URL is not set")
+    # Two apps stand for two gunicorn workers: the counts add up in Redis.
+    workers = [create_app({**app_config, "REDIS_URL": redis_url}) for _ in range(2)]
+    results = []
+    for n in range(4):
+        worker = workers[n % 2]
+        with worker.app_context():
+            results.append(guard_for(worker).over_limit("sign", ip_hash="shared",
+                                                        email="x@throwaway.example"))
+    assert results == [False, False, False, True]
