@@ -28,7 +28,8 @@ def _password_step(client: Any, email: str, password: str = TEST_PASSWORD) -> An
 
 def _post_code(client: Any, url: str, code: str) -> Any:
     page = client.get(url)
-    return client.post(url, data={"code": code, "csrf_token": csrf_from(page.get_data(as_text=True))})
+    token = csrf_from(page.get_data(as_text=True))
+    return client.post(url, data={"code": code, "csrf_token": token})
 
 
 def _set_secret(app: Flask, email: str) -> str:
@@ -113,7 +114,8 @@ def test_weak_and_common_passwords_are_refused(password: str) -> None:
 
 
 @pytest.mark.backend_independent
-@pytest.mark.parametrize("password", [TEST_PASSWORD, "Тихий океан шумит 1987", "plum-kettle-orbit-7"])
+@pytest.mark.parametrize("password", [TEST_PASSWORD, "Тихий океан шумит 1987",
+                                      "plum-kettle-orbit-7"])
 def test_long_uncommon_passwords_are_accepted(password: str) -> None:
     assert organizers.password_problem(password) is None
 
@@ -140,7 +142,8 @@ def test_login_gives_a_new_session_id(app: Flask, organizer: dict) -> None:
     assert login(client, organizer["email"]).status_code == 303
     with client.session_transaction() as cookie_session:
         first = cookie_session["sid"]
-    client.post("/logout", data={"csrf_token": csrf_from(client.get("/admin/").get_data(as_text=True))})
+    token = csrf_from(client.get("/admin/").get_data(as_text=True))
+    client.post("/logout", data={"csrf_token": token})
     assert login(client, organizer["email"]).status_code == 303
     with client.session_transaction() as cookie_session:
         assert cookie_session["sid"] != first

@@ -217,7 +217,7 @@ def test_acknowledged_signatures_survive_sigkill(database_url: str, tmp_path: Pa
               f"{in_flight} stored without acknowledgement (in flight at the kill)")
         assert not load.failures and not load_after.failures, (load.failures,
                                                                load_after.failures)
-        assert before_kill, (load.last_error, "the load generator got no signature acknowledged before the kill")
+        assert before_kill, (load.last_error, "nothing was acknowledged before the kill")
         assert load_after.acknowledged, "the restarted server acknowledged nothing"
         assert missing == []
         assert duplicates == []

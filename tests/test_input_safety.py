@@ -19,10 +19,10 @@ from wtforms.validators import Length
 import campaign
 from campaign import mailer
 from campaign.extensions import db
-from campaign.models import OutboundEmail, Signature, Signatory
+from campaign.models import OutboundEmail, Signatory, Signature
 from campaign.services.mail import HeaderInjectionError, build_message, queue_email
 from campaign.validators import PlainText, nfc
-from tests.conftest import MailSink, csrf_from, login
+from tests.conftest import MailSink, csrf_from
 from tests.multilingual import CHANNELS, NAMES, assert_names_intact, channel
 
 OPEN_REDIRECTS = [
@@ -222,3 +222,24 @@ def test_names_in_many_scripts_pass_through_byte_identical(
     assert all(unicodedata.is_normalized("NFC", name) for name in stored)
     for name, produce in CHANNELS.items():
         assert_names_intact(produce(app, ids), name)
+
+
+def test_forms_refuse_a_wrong_or_missing_csrf_token(app: Flask, client: Any,
+                                                    petition: dict) -> None:
+    page = client.get(f"/petitions/{petition['slug']}")
+    good = csrf_from(page.get_data(as_text=True))
+    fields = {"name": "Ann Bob", "email": "ann@example.org", "country": "BE"}
+    for token in ("wapiti", good[:-2] + "xx", ""):
+        response = client.post(f"/petitions/{petition['slug']}/sign",
+                               data={**fields, "csrf_token": token})
+        assert response.status_code == 400
+        assert "Form expired" in response.get_data(as_text=True)
+    # A token from another browser's session is refused too.
+    other = app.test_client()
+    url = f"/petitions/{petition['slug']}/sign"
+    response = other.post(url, data={**fields, "csrf_token": good})
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(Signature.id)) is None
+    response = client.post(url, data={**fields, "csrf_token": good})
+    assert response.status_code == 303
