@@ -78,7 +78,8 @@ def build_world(app: Flask) -> World:
         petition = db.session.get(Petition, world.petition_a)
         outcome = signing.sign(db.session, petition, signing.SignatureRequest(
             name="Ayşe Yılmaz", email="ayse@example.org", country="TR"), resend_limit=3)
-        email = mail.queue_email(db.session, to="ayse@example.org", subject="Hello", body="Hi")
+        email = mail.queue_email(db.session, to="ayse@example.org", subject="Hello", body="Hi",
+                                 campaign_id=world.campaign_a)
         db.session.commit()
         world.confirm_token = signing.confirmation_token(app.config["SECRET_KEY"],
                                                          outcome.signature_id or 0)

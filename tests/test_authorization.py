@@ -127,3 +127,18 @@ def test_owner_without_second_factor_is_not_logged_in(app: Flask, world: World) 
         cookie_session["sid"] = sid
     response = client.get("/admin/")
     assert response.status_code == 302 and "/login" in response.location
+
+
+def test_the_outbox_shows_owners_only_their_own_campaigns_mail(app: Flask, world: World,
+                                                              clients: Clients) -> None:
+    from campaign.extensions import db
+    from campaign.models import MailState, OutboundEmail
+
+    with app.app_context():
+        email = db.session.get(OutboundEmail, world.email_id)
+        email.state = MailState.FAILED
+        db.session.commit()
+    retry = f"/admin/outbox/{world.email_id}/retry"
+    assert retry in clients.request("owner", "GET", "/admin/outbox").get_data(as_text=True)
+    assert retry not in clients.request("owner_b", "GET", "/admin/outbox").get_data(as_text=True)
+    assert clients.request("owner_b", "POST", retry).status_code == 404

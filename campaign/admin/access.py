@@ -28,7 +28,7 @@ from sqlalchemy import select
 from werkzeug.routing import Rule
 
 from campaign.extensions import db, login_manager
-from campaign.models import Membership, Petition, Role
+from campaign.models import Membership, OutboundEmail, Petition, Role
 from campaign.services import organizers
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., Any])
 
 # URL argument -> a model with a `campaign_id` column that the argument is the id of.
-SCOPES: dict[str, Any] = {"petition_id": Petition}
+SCOPES: dict[str, Any] = {"petition_id": Petition, "email_id": OutboundEmail}
 # Declarations made away from the view: endpoint -> least role.
 _DECLARED: dict[str, Role] = {}
 

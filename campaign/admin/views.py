@@ -127,10 +127,15 @@ def _require_owner_somewhere() -> None:
 def outbox() -> ResponseReturnValue:
     # Mail holds supporters' addresses: only campaign owners see the outbox.
     _require_owner_somewhere()
+    # Only the mail of campaigns this person owns: another campaign's supporters are not theirs.
+    owned = [c.id for c, role in organizers.campaigns_of(db.session, current_user)
+             if role is Role.OWNER]
+    mine = OutboundEmail.campaign_id.in_(owned)
     failed = db.session.scalars(select(OutboundEmail)
-                                .where(OutboundEmail.state == MailState.FAILED)
+                                .where(OutboundEmail.state == MailState.FAILED, mine)
                                 .order_by(OutboundEmail.id.desc()).limit(100)).all()
-    queued = db.session.scalar(select(func.count(OutboundEmail.id)).where(OutboundEmail.state == MailState.QUEUED))
+    queued = db.session.scalar(select(func.count(OutboundEmail.id))
+                               .where(OutboundEmail.state == MailState.QUEUED, mine))
     return render_template("admin/outbox.html", failed=failed, queued=queued,
                            form=StateForm())
 

@@ -21,7 +21,7 @@ def queue_confirmation(session: Session, petition: Petition, signature_id: int, 
         body = render_template("emails/confirm_signature.txt", petition=petition, name=name,
                                link=link, max_age_days=current_app.config["CONFIRM_MAX_AGE_DAYS"])
     queue_email(session, to=email, subject=_one_line(subject), body=body,
-                kind="confirm-signature")
+                kind="confirm-signature", campaign_id=petition.campaign_id)
 
 
 def after_confirmation(session: Session, petition: Petition) -> None:
