@@ -109,6 +109,29 @@ def organizer_create(email: str, name: str, password_stdin: bool,
     click.echo(f"organizer {organizer.email} created")
 
 
+@organizer_group.command("reset-two-factor")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask first.")
+@with_appcontext
+def organizer_reset_two_factor(email: str, yes: bool) -> None:
+    """Remove an organizer's second factor (lost phone) and log them out everywhere.
+
+    They set up a new one at their next login. Check who is asking before you do this.
+    """
+    from campaign.models import Organizer
+    from campaign.services import organizers, two_factor
+
+    person = db.session.scalar(select(Organizer)
+                               .where(Organizer.email == organizers.normalise_email(email)))
+    if person is None:
+        raise click.ClickException(f"no organizer with the email {email}")
+    if not yes:
+        click.confirm(f"Remove the second factor of {person.email}?", abort=True)
+    two_factor.reset(db.session, person)
+    db.session.commit()
+    click.echo(f"two-factor authentication reset for {person.email}; all their sessions ended")
+
+
 # -- petitions --------------------------------------------------------------------------------
 
 @click.group("petitions")

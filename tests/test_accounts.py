@@ -194,3 +194,16 @@ def test_two_factor_code_guessing_is_limited(app: Flask, organizer: dict) -> Non
     statuses = [_post_code(client, "/login/two-factor", f"{n:06d}").status_code
                 for n in range(6)]
     assert statuses[:5] == [401] * 5 and statuses[5] == 429
+
+
+def test_reset_two_factor_from_the_command_line(app: Flask, admin_client: Any,
+                                                organizer: dict, runner: Any) -> None:
+    result = runner.invoke(args=["organizer", "reset-two-factor", organizer["email"], "--yes"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        person = db.session.get(Organizer, organizer["id"])
+        assert person.totp_secret is None
+    # Logged out everywhere; the next login asks for a new set-up.
+    assert admin_client.get("/admin/").status_code == 302
+    response = _password_step(app.test_client(), organizer["email"])
+    assert "/login/two-factor" in response.location

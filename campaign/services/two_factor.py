@@ -8,7 +8,7 @@ import time
 
 import pyotp
 import segno
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from campaign.db import utcnow
@@ -89,6 +89,13 @@ def mark_verified(login: OrganizerSession) -> None:
     """The second factor was checked in this session."""
     login.two_factor_at = utcnow()
     login.totp_pending_secret = None
+
+
+def reset(session: Session, organizer: Organizer) -> None:
+    """Forget the organizer's second factor (a lost phone) and end all their sessions."""
+    organizer.totp_secret = None
+    organizer.totp_last_step = None
+    session.execute(delete(OrganizerSession).where(OrganizerSession.organizer_id == organizer.id))
 
 
 def session_complete(session: Session, login: OrganizerSession) -> bool:
