@@ -5,7 +5,10 @@ no <base>, no framing), nosniff, a Referrer-Policy, and HSTS when served over HT
 
 Embeddable pages (widgets other sites put in an <iframe>) are the one exception, and only
 for framing: decorate the view with `@embeddable` (any site may frame it) or
-`@embeddable("https://example.org")` (only those origins). Nothing else is relaxed.
+`@embeddable("https://example.org")` (only those origins). Nothing else is relaxed. A view
+whose allowed origins come from the database sets its own Content-Security-Policy (the strict
+one with only `frame-ancestors` replaced) and carries `@embeddable` as well, so that the
+header test knows its framing is meant.
 """
 
 from __future__ import annotations
@@ -57,12 +60,12 @@ def _frame_ancestors() -> str | None:
 
 def _add_headers(response: Response) -> Response:
     ancestors = _frame_ancestors()
-    if ancestors is None:
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    policy = CONTENT_SECURITY_POLICY if ancestors is None else _POLICY.format(
+        frame_ancestors=ancestors)
+    # A view may also set its own policy (an allow-list per petition); it is kept as it is.
+    response.headers.setdefault("Content-Security-Policy", policy)
+    if "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]:
         response.headers.setdefault("X-Frame-Options", "DENY")
-    else:
-        response.headers.setdefault("Content-Security-Policy",
-                                    _POLICY.format(frame_ancestors=ancestors))
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     # The browsers' old XSS auditor is gone or harmful; "0" says so explicitly (OWASP advice).

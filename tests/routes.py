@@ -95,6 +95,7 @@ VALUE_FACTORIES: dict[str, Callable[[World], Any]] = {
     "token": lambda w: w.confirm_token,
     "email_id": lambda w: w.email_id,
     "filename": lambda w: "css/site.css",
+    "language": lambda w: "fr",
 }
 
 
