@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, abort, current_app, request
 
 from campaign.clients import resolve_trusted_hop
 
@@ -75,5 +75,14 @@ def _add_headers(response: Response) -> Response:
     return response
 
 
+def _refuse_nul_bytes() -> None:
+    """No text we accept contains NUL; PostgreSQL cannot even store it, so refuse it early."""
+    if "\x00" in request.path or any(
+            "\x00" in value for source in (request.args, request.form)
+            for values in source.listvalues() for value in values):
+        abort(400, "Your input contains a character that cannot be accepted (NUL).")
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_refuse_nul_bytes)
     app.after_request(_add_headers)
