@@ -118,7 +118,8 @@ def _sign(client: Any, slug: str, name: str, email: str) -> Any:
 def test_names_with_control_or_bidi_or_encoded_newlines_are_refused(
         app: Flask, client: Any, petition: dict, name: str) -> None:
     response = _sign(client, petition["slug"], name, "person@example.org")
-    assert response.status_code == 422
+    # 422 from the form; NUL is refused (400) before any view, as PostgreSQL cannot store it.
+    assert response.status_code == (400 if "\x00" in name else 422)
     with app.app_context():
         assert db.session.scalar(select(Signature.id)) is None
 
