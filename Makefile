@@ -7,7 +7,8 @@ CAMPAIGN := $(BIN)/campaign
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run serve test test-sqlite test-postgres browser-deps browser-fonts letter-fonts test-tools translations bench bench-deps bench-ingest clean
+.PHONY: install run serve test test-sqlite test-postgres browser-deps browser-fonts letter-fonts \
+        test-tools translations bench bench-deps bench-ingest clean fuzz lint-security scan scan-deps
 
 # The virtual environment is rebuilt whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -106,9 +107,30 @@ eval: install
 ## Time the call extractor on a ~1 MB document (the issue asks for under 2 s).
 bench-extract: install
 	$(BIN)/python benchmarks/bench_extract.py
+
 ## Time to read and store a 1 MB document in each format (text, Markdown, HTML, PDF, DOCX).
 bench-ingest: install
 	$(BIN)/python benchmarks/bench_ingest.py
+
+## Property-based attack on every public route: 10,000+ inputs, prints the count and the 500s.
+fuzz: install
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-650} $(BIN)/pytest -q -s tests/test_fuzz.py
+
+## Static security checks: bandit (medium and high fail) and semgrep with the local rules only.
+lint-security: install
+	$(BIN)/bandit -c pyproject.toml -r campaign -ll -q
+	$(BIN)/semgrep scan --metrics=off --disable-version-check --config .semgrep/ --error --quiet \
+	  campaign templates $$(test -d letters && echo letters)
+
+## Debian's wapiti for `make scan`.
+scan-deps:
+	@command -v wapiti >/dev/null 2>&1 || { \
+	  echo "installing Debian's wapiti"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wapiti >/dev/null; }
+
+## wapiti against the app on 127.0.0.1 (csrf, headers, cookies, csp, xss, sql, crlf, redirect).
+scan: install scan-deps
+	bash scripts/security-scan.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache node_modules $(TRANSLATIONS)/*/LC_MESSAGES/messages.mo

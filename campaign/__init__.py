@@ -15,8 +15,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from campaign import errors, mailer, security
     from campaign.admin.documents import bp as admin_documents_bp
     from campaign.admin.legislators import bp as admin_legislators_bp
+    from campaign.admin import access
+    from campaign.admin.review import bp as admin_review_bp
     from campaign.admin.views import bp as admin_bp
     from campaign.auth import sessions
+    from campaign.auth.two_factor import bp as two_factor_bp
     from campaign.auth.views import bp as auth_bp
     from campaign.config import load_config
     from campaign.extensions import babel, csrf, db, limiter, login_manager
@@ -51,10 +54,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     sessions.init_app(app)
     security.init_app(app)
+    access.init_app(app)
     errors.init_app(app)
 
     for blueprint in (public_bp, auth_bp, admin_bp, admin_legislators_bp, ops_bp, letters_bp,
-                      letters_admin_bp, embed_bp, admin_reach_bp, admin_documents_bp):
+                      letters_admin_bp, embed_bp, admin_reach_bp, admin_documents_bp,
+                      two_factor_bp, admin_review_bp):
         app.register_blueprint(blueprint)
 
     from flask_babel import format_number, format_percent, get_locale

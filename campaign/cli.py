@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -34,7 +35,7 @@ def register_commands(app: Flask) -> None:
     from campaign.legislators.cli import legislators_group
 
     for command in (db_group, organizer_group, petitions_group, demo, worker, purge,
-                    legislators_group, ingest_command, extract_command):
+                    legislators_group, ingest_command, extract_command, backup, restore):
         app.cli.add_command(command)
 
 
@@ -113,6 +114,29 @@ def organizer_create(email: str, name: str, password_stdin: bool,
         raise click.ClickException(str(exc)) from None
     db.session.commit()
     click.echo(f"organizer {organizer.email} created")
+
+
+@organizer_group.command("reset-two-factor")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask first.")
+@with_appcontext
+def organizer_reset_two_factor(email: str, yes: bool) -> None:
+    """Remove an organizer's second factor (lost phone) and log them out everywhere.
+
+    They set up a new one at their next login. Check who is asking before you do this.
+    """
+    from campaign.models import Organizer
+    from campaign.services import organizers, two_factor
+
+    person = db.session.scalar(select(Organizer)
+                               .where(Organizer.email == organizers.normalise_email(email)))
+    if person is None:
+        raise click.ClickException(f"no organizer with the email {email}")
+    if not yes:
+        click.confirm(f"Remove the second factor of {person.email}?", abort=True)
+    two_factor.reset(db.session, person)
+    db.session.commit()
+    click.echo(f"two-factor authentication reset for {person.email}; all their sessions ended")
 
 
 # -- petitions --------------------------------------------------------------------------------
@@ -210,3 +234,37 @@ def purge(dry_run: bool) -> None:
         db.session.commit()
     verb = "would remove" if dry_run else "removed"
     click.echo(f"{verb} {count} unconfirmed signature(s) older than {days} days")
+
+
+# -- backup and restore -----------------------------------------------------------------------
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup(path: Path) -> None:
+    """Copy the SQLite database to PATH while the app keeps serving (PostgreSQL: pg_dump)."""
+    from campaign.services import backup as backups
+
+    try:
+        pages = backups.backup(current_app.config["DATABASE_URL"], path)
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"backed up {pages} pages to {path}")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the data.")
+@with_appcontext
+def restore(path: Path, yes: bool) -> None:
+    """Replace the SQLite database's contents with the backup at PATH (PostgreSQL: pg_restore)."""
+    from campaign.services import backup as backups
+
+    if not yes:
+        click.confirm("This replaces every row of the database with the backup. Go on?",
+                      abort=True)
+    try:
+        pages = backups.restore(current_app.config["DATABASE_URL"], path)
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"restored {pages} pages from {path}")

@@ -25,6 +25,11 @@ def _is_trusted(address: str, networks: tuple[ipaddress.IPv4Network | ipaddress.
     return any(ip in net for net in networks)
 
 
+def resolve_trusted_hop(remote_addr: str, trusted: str) -> bool:
+    """True when the direct peer is one of the configured trusted proxies."""
+    return _is_trusted(remote_addr, _trusted_networks(trusted))
+
+
 def resolve_client_ip(remote_addr: str, forwarded_for: str | None, trusted: str) -> str:
     """Walk X-Forwarded-For from the right, past trusted proxies only.
 
@@ -44,7 +49,8 @@ def resolve_client_ip(remote_addr: str, forwarded_for: str | None, trusted: str)
 
 def client_ip() -> str:
     """The address of the client of the current request."""
-    return resolve_client_ip(request.remote_addr or "0.0.0.0",  # noqa: S104 - not a bind
+    # Not a bind address: the placeholder when a test client sends none.
+    return resolve_client_ip(request.remote_addr or "0.0.0.0",  # noqa: S104  # nosec B104
                              request.headers.get("X-Forwarded-For"),
                              current_app.config["TRUSTED_PROXIES"])
 

@@ -11,6 +11,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 DEFAULTS: dict[str, Any] = {
     # Empty means: a SQLite file in the instance folder.
@@ -44,10 +45,21 @@ DEFAULTS: dict[str, Any] = {
     "LETTER_FONT": "",
     # Comma-separated addresses or networks of reverse proxies whose X-Forwarded-For we trust.
     "TRUSTED_PROXIES": "",
-    "SESSION_COOKIE_SECURE": False,
+    # "auto": Secure cookies unless BASE_URL is plain http on 127.0.0.1 or localhost
+    # (local development); "true"/"false" to force.
+    "SESSION_COOKIE_SECURE": "auto",
     "ADMIN_IDLE_MINUTES": 30,
     "LOGIN_RATE_LIMIT": "5 per minute",
     "SIGN_RATE_LIMIT": "60 per minute",
+    # Abuse limits (see campaign/services/abuse.py): past them, signatures are stored as
+    # flagged for an organizer to review, and the supporter is answered as usual.
+    "ABUSE_PER_IP_LIMIT": "30 per hour",
+    "ABUSE_PER_DOMAIN_LIMIT": "200 per hour",
+    # Big mail providers are shared by millions: only the per-address limits apply to them.
+    "ABUSE_SHARED_DOMAINS": ("gmail.com,googlemail.com,outlook.com,hotmail.com,live.com,"
+                             "yahoo.com,icloud.com,me.com,proton.me,protonmail.com,gmx.de,"
+                             "gmx.net,web.de,mail.ru,yandex.ru,qq.com,163.com,126.com"),
+    "TWO_FACTOR_ISSUER": "Campaign Toolkit",
     "DEFAULT_LANGUAGE": "en",
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     # argon2id cost: the library's defaults (RFC 9106); lower only in tests.
@@ -112,11 +124,27 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None) -> dict[s
     config.setdefault("OUTBOX_DIR", str(instance_path / "outbox"))
     config["SESSION_COOKIE_HTTPONLY"] = True
     config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    config["SESSION_COOKIE_SECURE"] = _cookie_secure(config["SESSION_COOKIE_SECURE"],
+                                                     config["BASE_URL"])
     config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]
     config["REMEMBER_COOKIE_HTTPONLY"] = True
     # Flask-WTF ties the CSRF token to the session; a week covers a slow signer.
     config.setdefault("WTF_CSRF_TIME_LIMIT", 7 * 24 * 3600)
     return config
+
+
+def _cookie_secure(setting: Any, base_url: str) -> bool:
+    """Secure cookies everywhere except plain-http development on this machine."""
+    if isinstance(setting, bool):
+        return setting
+    if str(setting).strip().lower() != "auto":
+        try:
+            return _BOOLEANS[str(setting).strip().lower()]
+        except KeyError:
+            raise SystemExit(f"SESSION_COOKIE_SECURE: expected auto or yes/no, "
+                             f"got {setting!r}") from None
+    parts = urlsplit(base_url)
+    return not (parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1"))
 
 
 def _instance_secret(path: Path) -> str:

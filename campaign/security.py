@@ -1,26 +1,77 @@
-"""Response headers that every page carries."""
+"""Response headers that every page carries.
+
+Every response gets a strict Content-Security-Policy (no inline script or style, no plugins,
+no <base>, no framing), nosniff, a Referrer-Policy, and HSTS when served over HTTPS.
+
+Embeddable pages (widgets other sites put in an <iframe>) are the one exception, and only
+for framing: decorate the view with `@embeddable` (any site may frame it) or
+`@embeddable("https://example.org")` (only those origins). Nothing else is relaxed. A view
+whose allowed origins come from the database sets its own Content-Security-Policy (the strict
+one with only `frame-ancestors` replaced) and carries `@embeddable` as well, so that the
+header test knows its framing is meant.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, Response, abort, request
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-CONTENT_SECURITY_POLICY = (
+from flask import Flask, Response, abort, current_app, request
+
+from campaign.clients import resolve_trusted_hop
+
+_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; form-action 'self'; object-src 'none'; "
-    "base-uri 'none'; frame-ancestors 'none'"
+    "base-uri 'none'; frame-ancestors {frame_ancestors}"
 )
+CONTENT_SECURITY_POLICY = _POLICY.format(frame_ancestors="'none'")
+HSTS = "max-age=63072000; includeSubDomains"
+
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., Any])
+
+
+def embeddable(*origins: Any) -> Any:
+    """Let other sites frame this view: all of them, or only the given origins."""
+    def mark(view: ViewFunc, allowed: tuple[str, ...] = ()) -> ViewFunc:
+        view.frame_ancestors = " ".join(allowed) if allowed else "*"  # type: ignore[attr-defined]
+        return view
+    if len(origins) == 1 and callable(origins[0]):
+        return mark(origins[0])
+    return lambda view: mark(view, tuple(origins))
+
+
+def served_over_https() -> bool:
+    """HTTPS to us, or to a trusted reverse proxy that says so in X-Forwarded-Proto."""
+    if request.is_secure:
+        return True
+    proto = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
+    return proto == "https" and resolve_trusted_hop(
+        request.remote_addr or "", current_app.config["TRUSTED_PROXIES"])
+
+
+def _frame_ancestors() -> str | None:
+    """The frame-ancestors a view allows, or None for the strict default."""
+    if request.url_rule is None:
+        return None
+    view = current_app.view_functions.get(request.url_rule.endpoint)
+    return getattr(view, "frame_ancestors", None)
 
 
 def _add_headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    # A page that allows some sites to frame it (the petition embed) says so in its own CSP.
+    ancestors = _frame_ancestors()
+    policy = CONTENT_SECURITY_POLICY if ancestors is None else _POLICY.format(
+        frame_ancestors=ancestors)
+    # A view may also set its own policy (an allow-list per petition); it is kept as it is.
+    response.headers.setdefault("Content-Security-Policy", policy)
     if "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]:
         response.headers.setdefault("X-Frame-Options", "DENY")
-    if request.is_secure:
-        response.headers.setdefault("Strict-Transport-Security",
-                                    "max-age=63072000; includeSubDomains")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    # The browsers' old XSS auditor is gone or harmful; "0" says so explicitly (OWASP advice).
+    response.headers.setdefault("X-XSS-Protection", "0")
+    if served_over_https():
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response
 
 

@@ -44,3 +44,21 @@ class PlainText:
             from flask_babel import gettext
             raise ValidationError(self.message or gettext(
                 "Please remove invisible or control characters."))
+
+
+class HeaderSafe:
+    """Refuse text that could end an email header or hide a newline in an encoded word.
+
+    For any supporter-given value that may reach a header (an address, a name, a subject):
+    CPython before 3.11.10 writes encoded words back unchecked (CVE-2024-6923).
+    """
+
+    def __call__(self, form: Any, field: Field) -> None:
+        from campaign.services.mail import HeaderInjectionError, check_header_value
+
+        try:
+            check_header_value(field.data or "")
+        except HeaderInjectionError:
+            from flask_babel import gettext
+            raise ValidationError(gettext("Please remove the line breaks or “=?” sequences.")) \
+                from None

@@ -10,13 +10,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from campaign.i18n import LANGUAGES
-from campaign.validators import PlainText, nfc
+from campaign.validators import HeaderSafe, PlainText, nfc
 
 
 class PetitionForm(FlaskForm):
     campaign_id = SelectField("Campaign", coerce=int)
     title = StringField("Title", filters=[nfc],
-                        validators=[DataRequired(), Length(max=200), PlainText()])
+                        validators=[DataRequired(), Length(max=200), PlainText(), HeaderSafe()])
     slug = StringField("Address (slug)", filters=[nfc],
                        description="Lower-case letters, digits and hyphens; left empty, it is made "
                                    "from the title.",

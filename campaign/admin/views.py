@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
 from campaign.admin import reach
-from campaign.admin.access import petition_for, require_role
+from campaign.admin.access import petition_for, require_role, requires
 from campaign.admin.forms import PetitionForm, StateForm
 from campaign.extensions import db
 from campaign.models import Campaign, MailState, OutboundEmail, Petition, Role
@@ -32,6 +32,7 @@ def _campaign_choices(needed: Role) -> list[SelectChoice]:
 
 
 @bp.get("/")
+@requires(Role.VIEWER)
 def index() -> ResponseReturnValue:
     memberships = organizers.campaigns_of(db.session, current_user)
     campaign_ids = [c.id for c, _ in memberships]
@@ -52,6 +53,7 @@ def _fields(form: PetitionForm) -> petitions.PetitionFields:
 
 
 @bp.route("/petitions/new", methods=["GET", "POST"])
+@requires(Role.ORGANIZER)
 def new_petition() -> ResponseReturnValue:
     form = PetitionForm()
     form.campaign_id.choices = _campaign_choices(Role.ORGANIZER)
@@ -72,6 +74,7 @@ def new_petition() -> ResponseReturnValue:
 
 
 @bp.get("/petitions/<int:petition_id>")
+@requires(Role.VIEWER)
 def petition(petition_id: int) -> ResponseReturnValue:
     petition = petition_for(petition_id, Role.VIEWER)
     role = require_role(petition.campaign_id, Role.VIEWER)
@@ -82,6 +85,7 @@ def petition(petition_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/petitions/<int:petition_id>/edit", methods=["GET", "POST"])
+@requires(Role.ORGANIZER)
 def edit_petition(petition_id: int) -> ResponseReturnValue:
     petition = petition_for(petition_id, Role.ORGANIZER)
     form = PetitionForm(obj=petition)
@@ -101,6 +105,7 @@ def edit_petition(petition_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/petitions/<int:petition_id>/<any(open, close, archive, unarchive):action>")
+@requires(Role.ORGANIZER)
 def change_state(petition_id: int, action: str) -> ResponseReturnValue:
     petition = petition_for(petition_id, Role.ORGANIZER)
     if not StateForm().validate_on_submit():
@@ -121,18 +126,25 @@ def _require_owner_somewhere() -> None:
 
 
 @bp.get("/outbox")
+@requires(Role.OWNER)
 def outbox() -> ResponseReturnValue:
     # Mail holds supporters' addresses: only campaign owners see the outbox.
     _require_owner_somewhere()
+    # Only the mail of campaigns this person owns: another campaign's supporters are not theirs.
+    owned = [c.id for c, role in organizers.campaigns_of(db.session, current_user)
+             if role is Role.OWNER]
+    mine = OutboundEmail.campaign_id.in_(owned)
     failed = db.session.scalars(select(OutboundEmail)
-                                .where(OutboundEmail.state == MailState.FAILED)
+                                .where(OutboundEmail.state == MailState.FAILED, mine)
                                 .order_by(OutboundEmail.id.desc()).limit(100)).all()
-    queued = db.session.scalar(select(func.count(OutboundEmail.id)).where(OutboundEmail.state == MailState.QUEUED))
+    queued = db.session.scalar(select(func.count(OutboundEmail.id))
+                               .where(OutboundEmail.state == MailState.QUEUED, mine))
     return render_template("admin/outbox.html", failed=failed, queued=queued,
                            form=StateForm())
 
 
 @bp.post("/outbox/<int:email_id>/retry")
+@requires(Role.OWNER)
 def retry_email(email_id: int) -> ResponseReturnValue:
     _require_owner_somewhere()
     if not StateForm().validate_on_submit():

@@ -18,7 +18,7 @@ from flask_login import current_user
 from campaign.auth.forms import LoginForm
 from campaign.auth.sessions import safe_next_url
 from campaign.extensions import db, limiter
-from campaign.services import organizers
+from campaign.services import organizers, two_factor
 
 bp = Blueprint("auth", __name__)
 
@@ -48,7 +48,10 @@ def login() -> ResponseReturnValue:
             session.clear()
             session["sid"] = login.id
             session.permanent = True
-            return redirect(safe_next_url(request.args.get("next")), code=303)
+            next_url = safe_next_url(request.args.get("next"))
+            if not two_factor.session_complete(db.session, login):
+                return redirect(url_for("two_factor.verify", next=next_url), code=303)
+            return redirect(next_url, code=303)
         flash("That email and password do not match an organizer account.", "error")
         return render_template("auth/login.html", form=form), 401
     return render_template("auth/login.html", form=form), 422 if form.is_submitted() else 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, Index, String, Text
+from sqlalchemy import Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from campaign.db import Base, UTCDateTime, utcnow
@@ -23,6 +23,9 @@ class OutboundEmail(Base):
     __table_args__ = (Index("ix_outbound_emails_state_next_attempt_at", "state", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The campaign the message belongs to: only its owners see it in the outbox.
+    campaign_id: Mapped[int | None] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="SET NULL"), index=True)
     to_address: Mapped[str] = mapped_column(String(320))
     reply_to: Mapped[str] = mapped_column(String(320), default="")
     subject: Mapped[str] = mapped_column(String(300))

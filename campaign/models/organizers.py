@@ -53,5 +53,7 @@ class OrganizerSession(Base):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Set once the second factor has been checked in this session.
     two_factor_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A TOTP secret offered on the set-up page, kept here (not in the cookie) until confirmed.
+    totp_pending_secret: Mapped[str | None] = mapped_column(String(64))
 
     organizer: Mapped[Organizer] = relationship(back_populates="sessions")

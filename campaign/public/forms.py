@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 
 from campaign.countries import country_choices, country_names
 from campaign.formcache import CachedTranslationsMeta, FixedOptionsSelect
-from campaign.validators import PlainText, nfc
+from campaign.validators import HeaderSafe, PlainText, nfc
 
 
 class SignForm(FlaskForm):
@@ -20,10 +20,11 @@ class SignForm(FlaskForm):
     name = StringField(_l("Full name"), filters=[nfc],
                        validators=[DataRequired(_l("Please enter your name.")),
                                    Length(max=100, message=_l("Please use at most 100 characters.")),
-                                   PlainText()])
+                                   PlainText(), HeaderSafe()])
     email = StringField(_l("Email address"), filters=[nfc],
                         validators=[DataRequired(_l("Please enter your email address.")),
-                                    Length(max=254, message=_l("This email address is too long."))])
+                                    Length(max=254, message=_l("This email address is too long.")),
+                                    HeaderSafe()])
     country = SelectField(_l("Country"), validate_choice=False, widget=FixedOptionsSelect(),
                           validators=[DataRequired(_l("Please choose your country."))])
     postcode = StringField(_l("Postcode (optional)"), filters=[nfc],
@@ -33,7 +34,8 @@ class SignForm(FlaskForm):
     show_name = BooleanField(_l("Show my first name and country publicly as a signer"))
     source = HiddenField(filters=[nfc], validators=[Optional(), Length(max=64)])
     # The honeypot: hidden from people by CSS, filled in by naive bots.
-    website = StringField(_l("Leave this empty"), validators=[Optional()])
+    website = StringField(_l("Leave this empty"), filters=[nfc],
+                          validators=[Optional(), Length(max=200)])
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -22,7 +22,8 @@ from campaign.i18n import use_content_language
 from campaign.models import Petition, PetitionState
 from campaign.public import pages
 from campaign.public.forms import ConfirmForm, SignForm
-from campaign.services import documents, notifications, petition_translations, petitions, signing
+from campaign.services import (abuse, documents, notifications, petition_translations, petitions,
+                               signing)
 
 bp = Blueprint("public", __name__)
 
@@ -84,14 +85,18 @@ def sign(slug: str) -> ResponseReturnValue:
     if not form.validate():
         return _render_petition(petition, form, 422)
     if not form.is_bot():
+        ip_hash = client_ip_hash()
+        # Past a limit the signature is kept as flagged and the answer below is the same.
+        flagged = abuse.guard_for(current_app).over_limit("sign", ip_hash=ip_hash,
+                                                          email=form.email.data)
         try:
             outcome = signing.sign(db.session, petition, signing.SignatureRequest(
                 name=form.name.data, email=form.email.data, country=form.country.data,
                 postcode=form.postcode.data or "", consent_updates=form.consent_updates.data,
                 show_name=form.show_name.data, source=form.source.data or "",
-                referrer=request.referrer or "", ip_hash=client_ip_hash(),
+                referrer=request.referrer or "", ip_hash=ip_hash,
                 language=str(get_locale() or "en")),
-                resend_limit=current_app.config["CONFIRM_RESEND_LIMIT"])
+                resend_limit=current_app.config["CONFIRM_RESEND_LIMIT"], flagged=flagged)
         except signing.PetitionClosedError:
             return _render_petition(petition, form, 409)
         if outcome.confirmation_queued and outcome.signature_id is not None:

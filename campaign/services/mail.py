@@ -40,12 +40,15 @@ def check_header_value(value: str) -> str:
 
 
 def queue_email(session: Session, *, to: str, subject: str, body: str, kind: str = "",
-                reply_to: str = "") -> OutboundEmail:
-    """Add a message to the outbox in the caller's transaction; it is sent after commit."""
+                reply_to: str = "", campaign_id: int | None = None) -> OutboundEmail:
+    """Add a message to the outbox in the caller's transaction; it is sent after commit.
+
+    `campaign_id` names the campaign whose owners may see the message in the outbox.
+    """
     for value in (to, subject, reply_to):
         check_header_value(value)
     email = OutboundEmail(to_address=to, subject=subject, body_text=body, kind=kind,
-                          reply_to=reply_to)
+                          reply_to=reply_to, campaign_id=campaign_id)
     session.add(email)
     return email
 

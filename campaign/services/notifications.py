@@ -29,7 +29,7 @@ def queue_confirmation(session: Session, petition: Petition, signature_id: int, 
         body = render_template("emails/confirm_signature.txt", title=title, name=name,
                                link=link, max_age_days=current_app.config["CONFIRM_MAX_AGE_DAYS"])
     queue_email(session, to=email, subject=_one_line(subject), body=body,
-                kind="confirm-signature")
+                kind="confirm-signature", campaign_id=petition.campaign_id)
 
 
 def after_confirmation(session: Session, petition: Petition) -> None:
@@ -37,8 +37,12 @@ def after_confirmation(session: Session, petition: Petition) -> None:
 
 
 def _one_line(text: str) -> str:
-    """Petition titles are organizer text; keep a subject on one line whatever they hold."""
-    return " ".join(text.split())
+    """Petition titles are organizer text; keep a subject on one line whatever they hold.
+
+    "=?" is split as well: an encoded word could hide a newline from the check in
+    queue_email (CVE-2024-6923), and refusing it there would fail the signing.
+    """
+    return " ".join(text.split()).replace("=?", "= ?")
 
 
 def _isolated(text: str) -> str:

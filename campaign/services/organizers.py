@@ -44,6 +44,10 @@ def password_problem(password: str) -> str | None:
     """Why a password is not acceptable, or None."""
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"use at least {MIN_PASSWORD_LENGTH} characters"
+    from campaign.services.passwords import is_common
+
+    if is_common(password):
+        return "this password is on a list of commonly used passwords; choose another"
     return None
 
 

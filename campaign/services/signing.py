@@ -73,11 +73,13 @@ def _signatory_id(session: Session, email: str) -> int:
 
 
 def sign(session: Session, petition: Petition, request: SignatureRequest, *,
-         resend_limit: int) -> SignOutcome:
+         resend_limit: int, flagged: bool = False) -> SignOutcome:
     """Record a pending signature, or find the one this person already made.
 
     Returns which happened; the caller queues the confirmation email when asked to and must
     answer the supporter identically in every case, so that nobody learns who has signed.
+    A `flagged` signature (past an abuse limit) is stored for an organizer to review: no
+    email, never counted until approved (services/review.py).
     """
     if not petition.accepts_signatures():
         raise PetitionClosedError(petition.slug)
@@ -86,13 +88,16 @@ def sign(session: Session, petition: Petition, request: SignatureRequest, *,
     new_id = insert_ignoring_conflicts(session, Signature.__table__, {
         "petition_id": petition.id, "signatory_id": signatory_id, "name": request.name,
         "country": request.country, "postcode": request.postcode,
-        "state": SignatureState.PENDING.value, "consent_updates": request.consent_updates,
+        "state": (SignatureState.FLAGGED if flagged else SignatureState.PENDING).value, "consent_updates": request.consent_updates,
         "show_name": request.show_name, "source": request.source[:64],
         "referrer": request.referrer[:300], "ip_hash": request.ip_hash,
         "language": request.language, "confirmation_sends": 1, "created_at": now,
     }, ["petition_id", "signatory_id"])
     if new_id is not None:
-        return SignOutcome(int(new_id), created=True, confirmation_queued=True)
+        return SignOutcome(int(new_id), created=True, confirmation_queued=not flagged)
+    if flagged:
+        # Past a limit: no re-send either, or a flooder could mail-bomb someone's inbox.
+        return SignOutcome(None, created=False, confirmation_queued=False)
 
     # Signed before: re-send the confirmation if still pending, within the limit.
     resent = session.execute(
