@@ -36,8 +36,9 @@ from campaign.embed.forms import EmbedSignForm
 from campaign.extensions import csrf, db, limiter
 from campaign.i18n import use_content_language
 from campaign.models import Petition
-from campaign.security import CONTENT_SECURITY_POLICY
-from campaign.services import embeds, notifications, petition_translations, petitions, signing
+from campaign.security import CONTENT_SECURITY_POLICY, embeddable
+from campaign.services import (abuse, embeds, notifications, petition_translations, petitions,
+                               signing)
 
 bp = Blueprint("embed", __name__)
 
@@ -83,6 +84,7 @@ def _render_form(petition: Petition, form: EmbedSignForm, origins: list[str],
 
 
 @bp.get("/petitions/<slug>/embed")
+@embeddable
 def sign_form(slug: str) -> ResponseReturnValue:
     petition = _petition_or_404(slug)
     origins = embeds.allowed_origins(db.session, petition.id)
@@ -94,6 +96,7 @@ def sign_form(slug: str) -> ResponseReturnValue:
 
 
 @bp.post("/petitions/<slug>/embed/sign")
+@embeddable
 @csrf.exempt
 @limiter.limit(_sign_limit)
 def sign(slug: str) -> ResponseReturnValue:
@@ -106,13 +109,17 @@ def sign(slug: str) -> ResponseReturnValue:
         return _render_form(petition, form, origins, 422)
     if not form.is_bot():
         language = str(get_locale() or "en")
+        ip_hash = client_ip_hash()
+        # Past a limit the signature is kept as flagged and the answer is the same.
+        flagged = abuse.guard_for(current_app).over_limit("sign", ip_hash=ip_hash,
+                                                          email=form.email.data)
         try:
             outcome = signing.sign(db.session, petition, signing.SignatureRequest(
                 name=form.name.data, email=form.email.data, country=form.country.data,
                 postcode=form.postcode.data or "", consent_updates=form.consent_updates.data,
                 show_name=form.show_name.data, source=form.site or "embed",
-                referrer=form.site, ip_hash=client_ip_hash(), language=language),
-                resend_limit=current_app.config["CONFIRM_RESEND_LIMIT"])
+                referrer=form.site, ip_hash=ip_hash, language=language),
+                resend_limit=current_app.config["CONFIRM_RESEND_LIMIT"], flagged=flagged)
         except signing.PetitionClosedError:
             return _render_form(petition, form, origins, 409)
         if outcome.confirmation_queued and outcome.signature_id is not None:
@@ -126,6 +133,7 @@ def sign(slug: str) -> ResponseReturnValue:
 
 
 @bp.get("/petitions/<slug>/embed/thanks")
+@embeddable
 def thanks(slug: str) -> ResponseReturnValue:
     petition = _petition_or_404(slug)
     origins = embeds.allowed_origins(db.session, petition.id)
