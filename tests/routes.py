@@ -37,6 +37,8 @@ class World:
     petition_b: int = 0
     confirm_token: str = ""
     email_id: int = 0
+    document_id: int = 0
+    call_id: int = 0
 
 
 @cache
@@ -84,6 +86,19 @@ def build_world(app: Flask) -> World:
         world.confirm_token = signing.confirmation_token(app.config["SECRET_KEY"],
                                                          outcome.signature_id or 0)
         world.email_id = email.id
+        from campaign.ingest.readers import read_bytes
+        from campaign.models import Call, Campaign
+        from campaign.services import documents
+
+        text = "We call on the Council to adopt targeted sanctions."
+        document, _ = documents.store_document(
+            db.session, db.session.get_one(Campaign, world.campaign_a),
+            read_bytes(text.encode(), "statement.txt"))
+        call = Call(document=document, sentence=text, actor="We", target="the Council",
+                    demand="adopt targeted sanctions", start=0, end=len(text), position=0)
+        db.session.add(call)
+        db.session.commit()
+        world.document_id, world.call_id = document.id, call.id
     return world
 
 
@@ -96,13 +111,15 @@ VALUE_FACTORIES: dict[str, Callable[[World], Any]] = {
     "email_id": lambda w: w.email_id,
     "filename": lambda w: "css/site.css",
     "language": lambda w: "fr",
+    "document_id": lambda w: w.document_id,
+    "call_id": lambda w: w.call_id,
 }
 
 
 def url_values(rule: Rule, world: World) -> dict[str, Any]:
     """Plausible values for each argument of a rule."""
     values: dict[str, Any] = {}
-    for name in rule.arguments:
+    for name in rule.arguments - set(rule.defaults or ()):
         converter = rule._converters.get(name)  # noqa: SLF001 - werkzeug has no public accessor
         if name in VALUE_FACTORIES:
             values[name] = VALUE_FACTORIES[name](world)
@@ -116,10 +133,9 @@ def url_values(rule: Rule, world: World) -> dict[str, Any]:
 
 
 def build_url(app: Flask, rule: Rule, world: World) -> str:
+    # Built from this rule itself: an endpoint with several rules (defaults) has one URL each.
     with app.test_request_context():
-        from flask import url_for
-
-        return url_for(rule.endpoint, **url_values(rule, world))
+        return rule.build(url_values(rule, world), append_unknown=False)[1]
 
 
 def routes(app: Flask) -> Iterator[tuple[Rule, str]]:

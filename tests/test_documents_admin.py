@@ -243,4 +243,5 @@ def test_outsiders_do_not_learn_that_a_document_exists(app: Flask, client: Flask
         db.session.commit()
     login(client, "other@campaign.test")
     assert client.get(f"/admin/documents/{document_id}").status_code == 404
-    assert client.get("/admin/documents/").status_code == 200
+    # Without a role in any campaign the document list is refused as a whole.
+    assert client.get("/admin/documents/").status_code == 403

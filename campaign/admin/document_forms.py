@@ -106,7 +106,8 @@ class SelectionForm(FlaskForm):
     title = StringField("Title (optional)", filters=[nfc],
                         description="Left empty, it is made from the first demand.",
                         validators=[Optional(), Length(max=200), PlainText()])
-    action = StringField(validators=[AnyOf(["petition", "letter", "merge"])])
+    action = StringField(filters=[nfc], validators=[Length(max=16),
+                                                    AnyOf(["petition", "letter", "merge"])])
 
 
 class AskForm(FlaskForm):
@@ -115,7 +116,8 @@ class AskForm(FlaskForm):
     campaign_id = IntegerField(validators=[DataRequired()])
     call_ids = SelectMultipleField("Calls", coerce=int,
                                    validators=[DataRequired(message="Choose at least one call.")])
-    action = StringField(validators=[AnyOf(["petition", "letter"])])
+    action = StringField(filters=[nfc], validators=[Length(max=16),
+                                                    AnyOf(["petition", "letter"])])
 
 
 class SignatoriesForm(FlaskForm):

@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from campaign.admin.access import require_role
+from campaign.admin.access import require_role, requires, scope_argument
 from campaign.admin.document_forms import (AddCallForm, AskForm, CallForm, SelectionForm,
                                            SignatoriesForm, SplitForm, UploadForm)
 from campaign.admin.forms import StateForm
@@ -18,6 +18,7 @@ from campaign.models import Call, CallState, Campaign, Document, Role
 from campaign.services import documents, organizers
 
 bp = Blueprint("admin_documents", __name__, url_prefix="/admin/documents")
+scope_argument("document_id", Document)
 
 # Form fields beside the file itself; the upload cap is on the file, not on them.
 _FORM_OVERHEAD = 64 * 1024
@@ -54,6 +55,7 @@ def _to_document(document: Document, anchor: str = "") -> ResponseReturnValue:
 
 
 @bp.get("/")
+@requires(Role.VIEWER)
 def index() -> ResponseReturnValue:
     memberships = organizers.campaigns_of(db.session, current_user)
     rows = documents.list_documents(db.session, [c.id for c, _ in memberships])
@@ -96,6 +98,7 @@ def _upload_too_large(exc: RequestEntityTooLarge) -> ResponseReturnValue:
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@requires(Role.ORGANIZER)
 def upload() -> ResponseReturnValue:
     form = _with_campaign_choices(UploadForm())
     if not form.campaign_id.choices:
@@ -122,6 +125,7 @@ def upload() -> ResponseReturnValue:
 
 
 @bp.get("/<int:document_id>")
+@requires(Role.VIEWER)
 def document(document_id: int) -> ResponseReturnValue:
     document, role = _document_for(document_id, Role.VIEWER)
     return _render_document(document, role)
@@ -142,6 +146,7 @@ def _render_document(document: Document, role: Role, selection: SelectionForm | 
 @bp.post("/<int:document_id>/calls/<int:call_id>/accept", defaults={"action": "accept"})
 @bp.post("/<int:document_id>/calls/<int:call_id>/reject", defaults={"action": "reject"})
 @bp.post("/<int:document_id>/calls/<int:call_id>/restore", defaults={"action": "restore"})
+@requires(Role.ORGANIZER)
 def change_call_state(document_id: int, call_id: int, action: str) -> ResponseReturnValue:
     document, _ = _document_for(document_id, Role.ORGANIZER)
     call = _call_for(document, call_id)
@@ -155,6 +160,7 @@ def change_call_state(document_id: int, call_id: int, action: str) -> ResponseRe
 
 
 @bp.route("/<int:document_id>/calls/<int:call_id>/edit", methods=["GET", "POST"])
+@requires(Role.ORGANIZER)
 def edit_call(document_id: int, call_id: int) -> ResponseReturnValue:
     document, _ = _document_for(document_id, Role.ORGANIZER)
     call = _call_for(document, call_id)
@@ -170,6 +176,7 @@ def edit_call(document_id: int, call_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/<int:document_id>/calls/<int:call_id>/split")
+@requires(Role.ORGANIZER)
 def split_call(document_id: int, call_id: int) -> ResponseReturnValue:
     document, _ = _document_for(document_id, Role.ORGANIZER)
     call = _call_for(document, call_id)
@@ -184,6 +191,7 @@ def split_call(document_id: int, call_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/<int:document_id>/calls/new", methods=["GET", "POST"])
+@requires(Role.ORGANIZER)
 def add_call(document_id: int) -> ResponseReturnValue:
     document, _ = _document_for(document_id, Role.ORGANIZER)
     form = AddCallForm(document_text=document.text)
@@ -198,6 +206,7 @@ def add_call(document_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/<int:document_id>/selection")
+@requires(Role.ORGANIZER)
 def act_on_selection(document_id: int) -> ResponseReturnValue:
     document, role = _document_for(document_id, Role.ORGANIZER)
     form = SelectionForm()
@@ -220,6 +229,7 @@ def act_on_selection(document_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/<int:document_id>/signatories")
+@requires(Role.ORGANIZER)
 def save_signatories(document_id: int) -> ResponseReturnValue:
     document, role = _document_for(document_id, Role.ORGANIZER)
     form = SignatoriesForm()
@@ -232,6 +242,7 @@ def save_signatories(document_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/asks")
+@requires(Role.VIEWER)
 def asks() -> ResponseReturnValue:
     memberships = organizers.campaigns_of(db.session, current_user)
     if not memberships:
@@ -244,6 +255,7 @@ def asks() -> ResponseReturnValue:
 
 
 @bp.post("/asks")
+@requires(Role.ORGANIZER)
 def act_on_ask() -> ResponseReturnValue:
     form = AskForm()
     campaign_id = form.campaign_id.data

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField
-from wtforms.validators import ValidationError
+from wtforms.validators import Length, ValidationError
 
 from campaign.public.forms import SignForm
 from campaign.services import embeds
+from campaign.validators import nfc
 
 
 class EmbedSignForm(SignForm):
@@ -21,7 +22,7 @@ class EmbedSignForm(SignForm):
     class Meta:
         csrf = False
 
-    site_token = HiddenField(_l("Form"))
+    site_token = HiddenField(_l("Form"), filters=[nfc], validators=[Length(max=500)])
 
     def __init__(self, petition_id: int, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -50,7 +50,7 @@ class LetterCampaignForm(FlaskForm):
                                             Regexp(r"^[a-z0-9\-, ]*$",
                                                    message="Use chamber slugs and commas.")])
     default_language = StringField("Default language", default="en", filters=[nfc],
-                                   validators=[DataRequired(), _LANGUAGE])
+                                   validators=[DataRequired(), Length(max=16), _LANGUAGE])
     state = SelectField("State", choices=[SelectChoice("draft", "Draft"),
                                           SelectChoice("open", "Open"),
                                           SelectChoice("closed", "Closed")], default="draft")

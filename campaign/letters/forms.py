@@ -53,7 +53,7 @@ class FindForm(FlaskForm):
     district = StringField(_l("Congressional district (optional)"), filters=[nfc, _upper],
                            description=_l("Its number, such as 12. Leave it empty to choose from "
                                           "a list."),
-                           validators=[Optional(), Regexp(r"^(?i:\d{1,3}|AL)$", message=_l(
+                           validators=[Optional(), Length(max=3), Regexp(r"^(?i:\d{1,3}|AL)$", message=_l(
                                "Please give the district’s number, such as 12."))])
     postcode = StringField(_l("Postcode (optional)"), filters=[nfc],
                            validators=[Optional(), Length(max=16), _CODE])
@@ -170,7 +170,7 @@ class EditForm(FlaskForm):
 class SendForm(FlaskForm):
     """Send through the app, or record that the supporter sent it themselves."""
 
-    method = HiddenField(validators=[DataRequired()])
+    method = HiddenField(filters=[nfc], validators=[DataRequired(), Length(max=32)])
     send_anyway = BooleanField(_l("Send it anyway: I know it is very close to another letter"))
 
     def validate_method(self, field: HiddenField) -> None:
