@@ -197,6 +197,31 @@ def pass_two_factor(client: FlaskClient, email: str, step_url: str = "/login/two
                        data={"code": code, "csrf_token": csrf_from(page.get_data(as_text=True))})
 
 
+def browser_login(page: Any, app: Flask, base_url: str, email: str,
+                  password: str = TEST_PASSWORD) -> None:
+    """Log a Playwright page in as an organizer, second factor included."""
+    import pyotp
+    from sqlalchemy import select
+
+    from campaign.models import Organizer
+
+    with app.app_context():
+        person = db.session.scalar(select(Organizer).where(Organizer.email == email))
+        assert person is not None
+        person.totp_secret = person.totp_secret or pyotp.random_base32()
+        person.totp_last_step = None
+        db.session.commit()
+        secret = person.totp_secret
+    page.goto(f"{base_url}/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/two-factor**")
+    page.fill("input[name=code]", pyotp.TOTP(secret).now())
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/**")
+
+
 @pytest.fixture
 def admin_client(client: FlaskClient, organizer: dict[str, Any]) -> FlaskClient:
     response = login(client, organizer["email"])

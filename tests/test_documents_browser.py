@@ -13,7 +13,7 @@ from campaign.extensions import db
 from campaign.ingest.readers import read_bytes
 from campaign.models import Call, CallState, Campaign, Petition
 from campaign.services import documents
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import browser_login
 from tests.documents_factory import statement_text
 
 pytestmark = pytest.mark.browser
@@ -41,10 +41,7 @@ def test_reject_a_call_then_press_enter_in_the_title(app: Flask, organizer: dict
         db.session.commit()
         first, second = db.session.scalars(select(Call).order_by(Call.position)).all()[:2]
     page = browser_page
-    page.goto(f"{live_server.url}/login")
-    page.fill("input[name=email]", organizer["email"])
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("button[type=submit]")
+    browser_login(page, app, live_server.url, organizer["email"])
     page.goto(f"{live_server.url}/admin/documents/{outcome.document_id}")
 
     page.locator(f"#call-{second.id}").get_by_role("button", name="Reject").click()

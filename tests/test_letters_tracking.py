@@ -181,7 +181,8 @@ def test_supporters_are_asked_about_replies(app: Flask, client: FlaskClient,
         questions = db.session.scalars(select(OutboundEmail).where(
             OutboundEmail.kind == "letter-reply-question").order_by(OutboundEmail.id)).all()
         assert [q.to_address for q in questions] == ["r0@example.org", "r1@example.org"]
-        assert questions[0].subject == "Did Claire Dubois answer your letter?"
+        # The question goes out in the language the supporter wrote in (French here).
+        assert questions[0].subject == "Avez-vous reçu une réponse de Claire Dubois à votre lettre ?"
         bodies = [q.body_text for q in questions]
 
     _answer(client, bodies[0], "replied")
