@@ -100,7 +100,9 @@ def _version(petition: Petition) -> Hashable:
 
 
 def _cacheable() -> bool:
-    return "sid" not in session and "_flashes" not in session
+    # Without CSRF (some tests switch it off) there is no token to swap in.
+    return ("sid" not in session and "_flashes" not in session
+            and current_app.config.get("WTF_CSRF_ENABLED", True))
 
 
 def petition_page(petition: Petition, source: str) -> str:
