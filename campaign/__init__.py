@@ -21,6 +21,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from campaign.i18n import select_locale
     from campaign.ops import bp as ops_bp
     from campaign.public.views import bp as public_bp
+    from campaign.dashboard.views import bp as dashboard_bp
+    from campaign.supporters.views import bp as supporters_bp
 
     overrides = dict(config or {})
     instance_path = Path(overrides.pop("INSTANCE_PATH", None) or PROJECT_ROOT / "instance")
@@ -41,7 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
 
-    for blueprint in (public_bp, auth_bp, admin_bp, ops_bp):
+    for blueprint in (public_bp, auth_bp, admin_bp, ops_bp, supporters_bp, dashboard_bp):
         app.register_blueprint(blueprint)
 
     from flask_babel import format_number, get_locale

@@ -40,6 +40,13 @@ DEFAULTS: dict[str, Any] = {
     "ADMIN_IDLE_MINUTES": 30,
     "LOGIN_RATE_LIMIT": "5 per minute",
     "SIGN_RATE_LIMIT": "60 per minute",
+    # Personal data of a petition closed longer than this is anonymised by `campaign purge`.
+    "RETENTION_DAYS_AFTER_CLOSE": 180,
+    # How long a link to see or erase one's data, or to unsubscribe, stays valid.
+    "DATA_LINK_MAX_AGE_HOURS": 48,
+    "UNSUBSCRIBE_LINK_MAX_AGE_DAYS": 365,
+    # Page views are counted in memory and written to the database at most this often.
+    "PAGE_VIEW_FLUSH_SECONDS": 10,
     "DEFAULT_LANGUAGE": "en",
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "TESTING": False,

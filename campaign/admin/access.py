@@ -28,3 +28,12 @@ def petition_for(petition_id: int, needed: Role) -> Petition:
         abort(404)
     require_role(petition.campaign_id, needed)
     return petition
+
+
+def can_export(organizer: object, campaign_id: int) -> bool:
+    """Whether this organizer may export personal data of a campaign: its owners only.
+
+    The one place that decides it (the CSV export, the PDF with names, the audit log).
+    """
+    role = organizers.role_in(db.session, organizer, campaign_id)  # type: ignore[arg-type]
+    return role is Role.OWNER

@@ -7,6 +7,15 @@ from campaign.models.mail import MailState, OutboundEmail
 from campaign.models.organizers import Organizer, OrganizerSession
 from campaign.models.petitions import Petition, PetitionCountryCount, PetitionState
 from campaign.models.signatures import Signatory, Signature, SignatureState
+from campaign.models.audit import AuditEntry
+from campaign.models.consents import Consent, ConsentText
+from campaign.models.organisations import CosignState, OrganisationSignature
+from campaign.models.tracking import (
+    InvalidatedSignature,
+    Invalidation,
+    MilestoneNotice,
+    PetitionDailyViews,
+)
 
 __all__ = [
     "Campaign", "Membership", "Role",
@@ -16,4 +25,6 @@ __all__ = [
     "Organizer", "OrganizerSession",
     "Petition", "PetitionCountryCount", "PetitionState",
     "Signatory", "Signature", "SignatureState",
+    "AuditEntry", "Consent", "ConsentText", "CosignState", "OrganisationSignature",
+    "InvalidatedSignature", "Invalidation", "MilestoneNotice", "PetitionDailyViews",
 ]

@@ -12,7 +12,7 @@ from campaign.clients import client_ip_hash
 from campaign.extensions import db, limiter
 from campaign.models import Petition, PetitionState
 from campaign.public.forms import ConfirmForm, SignForm
-from campaign.services import notifications, petitions, signing
+from campaign.services import consents, cosigning, notifications, pageviews, petitions, signing
 
 bp = Blueprint("public", __name__)
 
@@ -37,13 +37,16 @@ def _petition_or_404(slug: str) -> Petition:
 
 def _render_petition(petition: Petition, form: SignForm, status: int = 200,
                      notice: str | None = None) -> ResponseReturnValue:
+    organisations = (cosigning.approved(db.session, petition.id) if petition.joint_statement
+                     else None)
     return render_template("public/petition.html", petition=petition, form=form,
-                           notice=notice), status
+                           notice=notice, organisations=organisations), status
 
 
 @bp.get("/petitions/<slug>")
 def petition(slug: str) -> ResponseReturnValue:
     petition = _petition_or_404(slug)
+    pageviews.record_view(current_app._get_current_object(), petition.id)  # type: ignore[attr-defined]
     form = SignForm(source=request.args.get("source", "")[:64])
     return _render_petition(petition, form)
 
@@ -74,6 +77,11 @@ def sign(slug: str) -> ResponseReturnValue:
                 resend_limit=current_app.config["CONFIRM_RESEND_LIMIT"])
         except signing.PetitionClosedError:
             return _render_petition(petition, form, 409)
+        if outcome.created and outcome.signature_id is not None:
+            consents.record_for_signature(db.session, outcome.signature_id, {
+                "updates": str(form.consent_updates.label.text),
+                "show_name": str(form.show_name.label.text)},
+                language=str(get_locale() or "en"), method="petition-form")
         if outcome.confirmation_queued and outcome.signature_id is not None:
             notifications.queue_confirmation(db.session, petition, outcome.signature_id,
                                              form.email.data, form.name.data,

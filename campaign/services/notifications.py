@@ -2,30 +2,36 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy.orm import Session
 
-from campaign.models import Petition
-from campaign.services.mail import queue_email
+from campaign.models import Petition, Signature
 from campaign.services.signing import confirmation_token
 
 
 def queue_confirmation(session: Session, petition: Petition, signature_id: int, email: str,
                        name: str, language: str = "en") -> None:
     """Queue the double opt-in email with its confirmation link."""
+    from campaign.services import supporter_mail
+
     token = confirmation_token(current_app.config["SECRET_KEY"], signature_id)
     link = f"{current_app.config['BASE_URL'].rstrip('/')}/confirm/{token}"
+    signature = session.get(Signature, signature_id)
     with force_locale(language):
         subject = gettext("Please confirm your signature: %(title)s", title=petition.title)
-        body = render_template("emails/confirm_signature.txt", petition=petition, name=name,
-                               link=link, max_age_days=current_app.config["CONFIRM_MAX_AGE_DAYS"])
-    queue_email(session, to=email, subject=_one_line(subject), body=body,
-                kind="confirm-signature")
+    supporter_mail.queue(session, signatory_id=signature.signatory_id if signature else None,
+                         to=email, subject=_one_line(subject), template="confirm_signature.txt",
+                         language=language, kind="confirm-signature", petition=petition,
+                         name=name, link=link,
+                         max_age_days=current_app.config["CONFIRM_MAX_AGE_DAYS"])
 
 
 def after_confirmation(session: Session, petition: Petition) -> None:
     """Work that follows a newly counted signature (milestones and the like)."""
+    from campaign.services import milestones
+
+    milestones.notify_crossed(session, petition.id)
 
 
 def _one_line(text: str) -> str:
