@@ -235,11 +235,17 @@ def export_signatures(slug: str, output: str, state: str) -> None:
     entry_id = exports.start_audit(db.session, filters, None)
     db.session.commit()
     session = db.new_session()
+    # newline="": the csv module writes its own line endings.
+    out = None if output == "-" else open(output, "w", encoding="utf-8", newline="")  # noqa: SIM115
     try:
-        with click.open_file(output, "w", encoding="utf-8", newline="") as out:
-            for chunk in exports.csv_chunks(
-                    session, filters,
-                    on_done=lambda rows: exports.finish_audit(session, entry_id, rows)):
+        for chunk in exports.csv_chunks(
+                session, filters,
+                on_done=lambda rows: exports.finish_audit(session, entry_id, rows)):
+            if out is None:
+                click.echo(chunk, nl=False)
+            else:
                 out.write(chunk)
     finally:
         session.close()
+        if out is not None:
+            out.close()

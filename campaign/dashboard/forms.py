@@ -21,18 +21,33 @@ class ExportForm(FlaskForm):
     class Meta:
         csrf = False
 
-    petition_id = SelectField("Petition", coerce=int, default=0)
-    state = SelectField("State", choices=STATES, default="confirmed")
+    # Choices are checked by the validate_* methods below.
+    petition_id = SelectField("Petition", coerce=int, default=0, validate_choice=False)
+    state = SelectField("State", default="confirmed", validate_choice=False)
     country = SelectField("Country", default="", validate_choice=False)
     date_from = DateField("Signed from (UTC)", validators=[Optional()])
     date_to = DateField("Signed until (UTC, inclusive)", validators=[Optional()])
-    consent = SelectField("Consent to updates",
-                          choices=[("", "Everyone"), ("yes", "Only people who agreed"),
-                                   ("no", "Only people who did not")], default="")
+    consent = SelectField("Consent to updates", validate_choice=False, default="")
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        # Choices given at construction warn in WTForms 3.3; assigned here they do not.
+        self.state.choices = STATES
+        self.consent.choices = [("", "Everyone"), ("yes", "Only people who agreed"),
+                                ("no", "Only people who did not")]
         self.country.choices = [("", "All countries")] + list(country_names().items())
+
+    def validate_petition_id(self, field: SelectField) -> None:
+        if field.data not in {value for value, _ in field.choices}:  # type: ignore[union-attr]
+            raise ValidationError("Choose a petition from the list.")
+
+    def validate_state(self, field: SelectField) -> None:
+        if field.data not in {value for value, _ in STATES}:
+            raise ValidationError("Choose a state from the list.")
+
+    def validate_consent(self, field: SelectField) -> None:
+        if field.data not in ("", "yes", "no"):
+            raise ValidationError("Choose from the list.")
 
     def validate_country(self, field: SelectField) -> None:
         if field.data and field.data not in country_names():
@@ -74,12 +89,20 @@ class BurstFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    grouping = SelectField("Group by", choices=[("ip", "Address hash"),
-                                                ("domain", "Email domain")], default="ip")
+    grouping = SelectField("Group by", default="ip", validate_choice=False)
     window = IntegerField("Window (minutes)", default=10,
                           validators=[Optional(), NumberRange(min=1, max=1440)])
     min_size = IntegerField("Smallest group", default=5,
                             validators=[Optional(), NumberRange(min=2, max=100000)])
+
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.grouping.choices = [("ip", "Address hash"), ("domain", "Email domain")]
+
+    def validate_grouping(self, field: SelectField) -> None:
+        if field.data not in ("ip", "domain"):
+            raise ValidationError("Choose from the list.")
 
 
 class ButtonForm(FlaskForm):
