@@ -29,14 +29,14 @@ def test_neutralise(value: Any, expected: str) -> None:
 
 
 def test_export_neutralises_formulas_and_reads_back_as_text(app: Flask, petition: dict,
-                                                            admin_client: Any) -> None:
+                                                            admin_client: Any, organizer: dict) -> None:
     with app.app_context():
         for i, name in enumerate(DANGEROUS):
             add_signature(db.session, petition["id"], email=f"p{i}@example.org", name=name,
                           postcode="=1", source="-src")
         add_signature(db.session, petition["id"], email="pending@example.org", confirm=False)
         db.session.commit()
-    response = admin_client.get(f"/admin/campaigns/1/export.csv?petition_id={petition['id']}"
+    response = admin_client.get(f"/admin/campaigns/{organizer['campaign_id']}/export.csv?petition_id={petition['id']}"
                                 f"&state=confirmed")
     assert response.status_code == 200
     assert response.is_streamed
@@ -56,11 +56,12 @@ def test_export_neutralises_formulas_and_reads_back_as_text(app: Flask, petition
         assert entry.row_count == len(DANGEROUS)
         assert entry.details["state"] == "confirmed"
         assert entry.details["petition_id"] == petition["id"]
-    audit_page = admin_client.get("/admin/campaigns/1/audit").get_data(as_text=True)
+    audit_page = admin_client.get(f"/admin/campaigns/{organizer['campaign_id']}/audit").get_data(as_text=True)
     assert "export-csv" in audit_page and "owner@campaign.test" in audit_page
 
 
-def test_export_filters(app: Flask, petition: dict, admin_client: Any) -> None:
+def test_export_filters(app: Flask, petition: dict, admin_client: Any,
+                        organizer: dict) -> None:
     with app.app_context():
         add_signature(db.session, petition["id"], email="a@example.org", country="BE",
                       consent_updates=True)
@@ -70,7 +71,7 @@ def test_export_filters(app: Flask, petition: dict, admin_client: Any) -> None:
         db.session.commit()
 
     def emails(query: str) -> list[str]:
-        response = admin_client.get(f"/admin/campaigns/1/export.csv?{query}")
+        response = admin_client.get(f"/admin/campaigns/{organizer['campaign_id']}/export.csv?{query}")
         assert response.status_code == 200, response.get_data(as_text=True)
         return sorted(r[2] for r in csv.reader(io.StringIO(response.get_data(as_text=True)))
                       if r[2] != "email")
@@ -80,7 +81,7 @@ def test_export_filters(app: Flask, petition: dict, admin_client: Any) -> None:
     assert emails("state=pending") == ["c@example.org"]
     assert emails("state=confirmed&consent=yes") == ["a@example.org"]
     assert emails("state=all&date_from=2000-01-01&date_to=2000-01-02") == []
-    bad = admin_client.get("/admin/campaigns/1/export.csv?state=all&date_from=2020-02-02"
+    bad = admin_client.get(f"/admin/campaigns/{organizer['campaign_id']}/export.csv?state=all&date_from=2020-02-02"
                            "&date_to=2020-01-01&country=ZZ")
     assert bad.status_code == 422
     assert "The end date is before the start date" in bad.get_data(as_text=True)
@@ -94,8 +95,8 @@ def test_only_owners_export_personal_data(app: Flask, petition: dict, client: An
                               helper, Role.ORGANIZER)
         db.session.commit()
     login(client, "helper@campaign.test")
-    assert client.get("/admin/campaigns/1/export.csv").status_code == 403
-    assert client.get("/admin/campaigns/1/audit").status_code == 403
+    assert client.get(f"/admin/campaigns/{organizer['campaign_id']}/export.csv").status_code == 403
+    assert client.get(f"/admin/campaigns/{organizer['campaign_id']}/audit").status_code == 403
     # An organizer may make the delivery PDF, but not with names.
     page = client.get(f"/admin/petitions/{petition['id']}/delivery").get_data(as_text=True)
     assert "Only campaign owners can add signers" in page
