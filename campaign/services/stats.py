@@ -129,8 +129,8 @@ def letters_per_legislator(session: Session, campaign_id: int) -> Series | None:
         return None
     from campaign.models import LetterCampaign, Legislator
 
-    query = select(Legislator.name, func.count()).join(Legislator,
-                                                       letter.legislator_id == Legislator.id)
+    query = (select(Legislator.name, func.count()).select_from(letter)
+             .join(Legislator, letter.legislator_id == Legislator.id))
     if hasattr(letter, "letter_campaign_id"):
         query = query.join(LetterCampaign, letter.letter_campaign_id == LetterCampaign.id).where(
             LetterCampaign.campaign_id == campaign_id)
