@@ -13,8 +13,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the Flask app; `config` overrides defaults and CAMPAIGN_* variables."""
     from campaign import errors, mailer, security
-    from campaign.auth import sessions
     from campaign.admin.views import bp as admin_bp
+    from campaign.auth import sessions
     from campaign.auth.views import bp as auth_bp
     from campaign.config import load_config
     from campaign.extensions import babel, csrf, db, limiter, login_manager
@@ -33,6 +33,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
     app.config["RATELIMIT_KEY_PREFIX"] = app.config.get("RATELIMIT_KEY_PREFIX", "campaign")
 
+    from campaign.services.organizers import configure_hashing
+
+    configure_hashing(app.config["PASSWORD_HASH_TIME_COST"], app.config["PASSWORD_HASH_MEMORY_KIB"])
     db.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -49,6 +49,9 @@ DEFAULTS: dict[str, Any] = {
     "PAGE_VIEW_FLUSH_SECONDS": 10,
     "DEFAULT_LANGUAGE": "en",
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    # argon2id cost: the library's defaults (RFC 9106); lower only in tests.
+    "PASSWORD_HASH_TIME_COST": 3,
+    "PASSWORD_HASH_MEMORY_KIB": 65536,
     "TESTING": False,
 }
 

@@ -37,7 +37,10 @@ def init_app(app: Flask) -> None:
             429: "Too many requests. Please wait a minute and try again.",
         }
         status = exc.code or 500
-        return _render(status, exc.name, messages.get(status, exc.description or exc.name))
+        # Our own abort(400, "...") messages are written for people; Werkzeug's defaults are not.
+        default = type(exc).description
+        message = exc.description if exc.description != default else messages.get(status, exc.name)
+        return _render(status, exc.name, message or exc.name)
 
     @app.errorhandler(InternalServerError)
     def server_error(exc: InternalServerError):  # type: ignore[no-untyped-def]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -22,5 +22,14 @@ def _add_headers(response: Response) -> Response:
     return response
 
 
+def _refuse_nul_bytes() -> None:
+    """No text we accept contains NUL; PostgreSQL cannot even store it, so refuse it early."""
+    if "\x00" in request.path or any(
+            "\x00" in value for source in (request.args, request.form)
+            for values in source.listvalues() for value in values):
+        abort(400, "Your input contains a character that cannot be accepted (NUL).")
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_refuse_nul_bytes)
     app.after_request(_add_headers)

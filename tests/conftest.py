@@ -88,6 +88,9 @@ def app_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
         "MAIL_FROM": "Campaign Toolkit <noreply@campaign.test>",
         "SIGN_RATE_LIMIT": "10000 per minute",
         "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}",
+        # Cheap hashing keeps the suite fast; production uses the argon2id defaults.
+        "PASSWORD_HASH_TIME_COST": 1,
+        "PASSWORD_HASH_MEMORY_KIB": 64,
     }
 
 

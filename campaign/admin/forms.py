@@ -6,6 +6,7 @@ import re
 
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from campaign.validators import PlainText, nfc
@@ -37,7 +38,7 @@ class PetitionForm(FlaskForm):
                              description="Signature counts at which you are emailed, "
                                          "separated by commas, e.g. 1000, 10000.",
                              validators=[Optional(), Length(max=300)])
-    default_language = SelectField("Default language", choices=[("en", "English")], default="en")
+    default_language = SelectField("Default language", choices=[SelectChoice("en", "English")], default="en")
 
     def validate_milestones(self, field: StringField) -> None:
         parts = [p for p in re.split(r"[,\s]+", field.data or "") if p]

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
+from wtforms.fields.choices import SelectChoice
 
 from campaign.admin.access import petition_for, require_role
 from campaign.admin.forms import PetitionForm, StateForm
@@ -24,8 +25,8 @@ def _require_login() -> None:
     """Every admin page needs a logged-in organizer; roles are checked per view."""
 
 
-def _campaign_choices(needed: Role) -> list[tuple[int, str]]:
-    return [(c.id, c.name) for c, role in organizers.campaigns_of(db.session, current_user)
+def _campaign_choices(needed: Role) -> list[SelectChoice]:
+    return [SelectChoice(c.id, c.name) for c, role in organizers.campaigns_of(db.session, current_user)
             if role.allows(needed)]
 
 
@@ -82,7 +83,7 @@ def petition(petition_id: int) -> ResponseReturnValue:
 def edit_petition(petition_id: int) -> ResponseReturnValue:
     petition = petition_for(petition_id, Role.ORGANIZER)
     form = PetitionForm(obj=petition)
-    form.campaign_id.choices = [(petition.campaign_id, petition.campaign.name)]
+    form.campaign_id.choices = [SelectChoice(petition.campaign_id, petition.campaign.name)]
     if not form.is_submitted():
         form.milestones.data = ", ".join(str(m) for m in petition.milestones)
     if form.validate_on_submit():

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from flask import (Blueprint, current_app, flash, redirect, render_template, request, session,
-                   url_for)
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -43,7 +51,7 @@ def login() -> ResponseReturnValue:
             return redirect(safe_next_url(request.args.get("next")), code=303)
         flash("That email and password do not match an organizer account.", "error")
         return render_template("auth/login.html", form=form), 401
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form), 422 if form.is_submitted() else 200
 
 
 @bp.post("/logout")

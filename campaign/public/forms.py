@@ -6,6 +6,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from campaign.countries import country_names
@@ -33,7 +34,8 @@ class SignForm(FlaskForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.country.choices = [("", _l("Choose your country"))] + list(country_names().items())
+        self.country.choices = [SelectChoice("", _l("Choose your country"))] + [
+            SelectChoice(code, name) for code, name in country_names().items()]
 
     def validate_email(self, field: StringField) -> None:
         try:

@@ -15,10 +15,25 @@ from campaign.models import Campaign, Membership, Organizer, OrganizerSession, R
 
 MIN_PASSWORD_LENGTH = 12
 
-# argon2id with the library's defaults (RFC 9106 low-memory profile).
+# argon2id with the library's defaults (RFC 9106 low-memory profile); tests configure it cheaper.
 _hasher = PasswordHasher()
-# Verified against when the email is unknown, so that timing does not tell which emails exist.
-_DUMMY_HASH = _hasher.hash("not a real password, only for timing")
+_dummy_hash: str | None = None
+
+
+def configure_hashing(time_cost: int, memory_kib: int) -> None:
+    """Set the argon2id cost (called by the app factory from the configuration)."""
+    global _hasher, _dummy_hash
+    if (_hasher.time_cost, _hasher.memory_cost) != (time_cost, memory_kib):
+        _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
+        _dummy_hash = None
+
+
+def _dummy() -> str:
+    """A hash to verify against when the email is unknown: timing tells nothing."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = _hasher.hash("not a real password, only for timing")
+    return _dummy_hash
 
 
 class AccountError(ValueError):
@@ -54,7 +69,7 @@ def authenticate(session: Session, email: str, password: str) -> Organizer | Non
     """The organizer with this email and password, or None."""
     organizer = session.scalar(select(Organizer).where(Organizer.email == normalise_email(email)))
     try:
-        _hasher.verify(organizer.password_hash if organizer else _DUMMY_HASH, password)
+        _hasher.verify(organizer.password_hash if organizer else _dummy(), password)
     except (VerificationError, InvalidHashError):
         return None
     if organizer is None:

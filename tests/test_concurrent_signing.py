@@ -1,0 +1,56 @@
+"""The same person signing many times at once still makes one signature."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
+from flask import Flask
+from sqlalchemy import func, select
+
+from campaign.extensions import db
+from campaign.models import Signatory, Signature
+from tests.conftest import csrf_from
+
+
+def test_fifty_concurrent_signatures_with_one_email_leave_one(app: Flask, petition: dict,
+                                                              live_server: Any) -> None:
+    slug = petition["slug"]
+    # Every client fetches its own form first (own cookie, own CSRF token) ...
+    clients = [httpx.Client(base_url=live_server.url, timeout=60) for _ in range(50)]
+    tokens = [csrf_from(c.get(f"/petitions/{slug}").text) for c in clients]
+
+    def post(i: int) -> int:
+        # ... then all post at once, spelling the address differently.
+        email = ["same@example.org", "Same@Example.org", "SAME@example.ORG"][i % 3]
+        return clients[i].post(f"/petitions/{slug}/sign", data={
+            "name": f"Signer {i}", "email": email, "country": "DE",
+            "csrf_token": tokens[i]}).status_code
+
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        statuses = list(pool.map(post, range(50)))
+    for c in clients:
+        c.close()
+
+    assert statuses == [303] * 50
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Signature.id))) == 1
+        assert db.session.scalar(select(func.count(Signatory.id))) == 1
+
+
+def test_the_schema_itself_refuses_a_second_signature(app: Flask, petition: dict) -> None:
+    """Not only the application code: the unique constraint holds on its own."""
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    with app.app_context():
+        person = Signatory(email_key="x@example.org", email="x@example.org")
+        db.session.add(person)
+        db.session.flush()
+        for _ in range(2):
+            db.session.add(Signature(petition_id=petition["id"], signatory_id=person.id,
+                                     name="X", country="FR"))
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+        db.session.rollback()
