@@ -34,7 +34,7 @@ import campaign.models  # noqa: E402,F401 - every table on Base.metadata
 from campaign import create_app  # noqa: E402
 from campaign.db import Base, make_engine  # noqa: E402
 from campaign.extensions import db  # noqa: E402
-from campaign.models import Signature, Signatory  # noqa: E402
+from campaign.models import Signatory, Signature  # noqa: E402
 from campaign.services import organizers, petitions  # noqa: E402
 
 ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))

@@ -17,11 +17,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from campaign.auth import sessions
     from campaign.auth.views import bp as auth_bp
     from campaign.config import load_config
+    from campaign.dashboard.views import bp as dashboard_bp
     from campaign.extensions import babel, csrf, db, limiter, login_manager
     from campaign.i18n import select_locale
     from campaign.ops import bp as ops_bp
     from campaign.public.views import bp as public_bp
-    from campaign.dashboard.views import bp as dashboard_bp
     from campaign.supporters.views import bp as supporters_bp
 
     overrides = dict(config or {})

@@ -41,7 +41,8 @@ def _fill(app: Flask, petition_id: int) -> None:
 
 def _svg(html: str, chart_id: str) -> ET.Element:
     start = html.index(f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{chart_id}"')
-    return ET.fromstring(html[start:html.index("</svg>", start) + len("</svg>")])
+    end = html.index("</svg>", start) + len("</svg>")
+    return ET.fromstring(html[start:end])  # noqa: S314 - our own output
 
 
 def test_figures_come_from_group_bys(app: Flask, petition: dict) -> None:
@@ -169,8 +170,8 @@ def test_milestone_emails_go_out_once(app: Flask, organizer: dict) -> None:
 @pytest.mark.backend_independent
 def test_empty_charts_say_so() -> None:
     assert "No confirmed signatures yet" in charts.daily_chart("d", "Daily", [])
-    ET.fromstring(str(charts.daily_chart("d", "Daily", [])))
-    bar = ET.fromstring(str(charts.bar_chart("b", "<script>", [("<b>&", 3)])))
+    ET.fromstring(str(charts.daily_chart("d", "Daily", [])))  # noqa: S314 - our own output
+    bar = ET.fromstring(str(charts.bar_chart("b", "<script>", [("<b>&", 3)])))  # noqa: S314
     assert bar.find(f"{SVG}title").text == "<script>"
     assert bar.find(f"{SVG}g").get("data-label") == "<b>&"
 

@@ -28,16 +28,16 @@ def test_neutralise(value: Any, expected: str) -> None:
     assert exports.neutralise(value) == expected
 
 
-def test_export_neutralises_formulas_and_reads_back_as_text(app: Flask, petition: dict,
-                                                            admin_client: Any, organizer: dict) -> None:
+def test_export_neutralises_formulas_and_reads_back_as_text(
+        app: Flask, petition: dict, admin_client: Any, organizer: dict) -> None:
     with app.app_context():
         for i, name in enumerate(DANGEROUS):
             add_signature(db.session, petition["id"], email=f"p{i}@example.org", name=name,
                           postcode="=1", source="-src")
         add_signature(db.session, petition["id"], email="pending@example.org", confirm=False)
         db.session.commit()
-    response = admin_client.get(f"/admin/campaigns/{organizer['campaign_id']}/export.csv?petition_id={petition['id']}"
-                                f"&state=confirmed")
+    export = f"/admin/campaigns/{organizer['campaign_id']}/export.csv"
+    response = admin_client.get(f"{export}?petition_id={petition['id']}&state=confirmed")
     assert response.status_code == 200
     assert response.is_streamed
     assert response.headers["Content-Disposition"].startswith("attachment")
@@ -56,7 +56,8 @@ def test_export_neutralises_formulas_and_reads_back_as_text(app: Flask, petition
         assert entry.row_count == len(DANGEROUS)
         assert entry.details["state"] == "confirmed"
         assert entry.details["petition_id"] == petition["id"]
-    audit_page = admin_client.get(f"/admin/campaigns/{organizer['campaign_id']}/audit").get_data(as_text=True)
+    audit_page = admin_client.get(f"/admin/campaigns/{organizer['campaign_id']}/audit"
+                                  ).get_data(as_text=True)
     assert "export-csv" in audit_page and "owner@campaign.test" in audit_page
 
 
@@ -70,8 +71,10 @@ def test_export_filters(app: Flask, petition: dict, admin_client: Any,
                       confirm=False)
         db.session.commit()
 
+    export = f"/admin/campaigns/{organizer['campaign_id']}/export.csv"
+
     def emails(query: str) -> list[str]:
-        response = admin_client.get(f"/admin/campaigns/{organizer['campaign_id']}/export.csv?{query}")
+        response = admin_client.get(f"{export}?{query}")
         assert response.status_code == 200, response.get_data(as_text=True)
         return sorted(r[2] for r in csv.reader(io.StringIO(response.get_data(as_text=True)))
                       if r[2] != "email")
@@ -81,8 +84,8 @@ def test_export_filters(app: Flask, petition: dict, admin_client: Any,
     assert emails("state=pending") == ["c@example.org"]
     assert emails("state=confirmed&consent=yes") == ["a@example.org"]
     assert emails("state=all&date_from=2000-01-01&date_to=2000-01-02") == []
-    bad = admin_client.get(f"/admin/campaigns/{organizer['campaign_id']}/export.csv?state=all&date_from=2020-02-02"
-                           "&date_to=2020-01-01&country=ZZ")
+    bad = admin_client.get(f"{export}?state=all&date_from=2020-02-02&date_to=2020-01-01"
+                           "&country=ZZ")
     assert bad.status_code == 422
     assert "The end date is before the start date" in bad.get_data(as_text=True)
 
@@ -110,7 +113,8 @@ def test_only_owners_export_personal_data(app: Flask, petition: dict, client: An
 def test_cli_export_to_stdout_and_file(app: Flask, petition: dict, runner: Any,
                                        tmp_path: Any) -> None:
     with app.app_context():
-        add_signature(db.session, petition["id"], email="a@example.org", name="=cmd|' /C calc'!A0")
+        add_signature(db.session, petition["id"], email="a@example.org",
+                      name="=cmd|' /C calc'!A0")
         add_signature(db.session, petition["id"], email="b@example.org", confirm=False)
         db.session.commit()
     result = runner.invoke(args=["export", "signatures", petition["slug"]])

@@ -14,8 +14,15 @@ from sqlalchemy import JSON, String, Text, func, select
 from campaign import mailer
 from campaign.db import Base
 from campaign.extensions import db
-from campaign.models import (Consent, ConsentText, OutboundEmail, Petition, PetitionCountryCount,
-                             Signatory, Signature)
+from campaign.models import (
+    Consent,
+    ConsentText,
+    OutboundEmail,
+    Petition,
+    PetitionCountryCount,
+    Signatory,
+    Signature,
+)
 from campaign.services import actions, privacy
 from tests.conftest import MailSink, csrf_from, make_petition
 from tests.signatory_factories import add_signature

@@ -5,15 +5,30 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
-                   request, url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from campaign.admin.access import can_export, petition_for, require_role
-from campaign.dashboard.forms import (BurstFilterForm, ButtonForm, DeliveryForm, ExportForm,
-                                      InvalidateForm, JointStatementForm)
+from campaign.dashboard.forms import (
+    BurstFilterForm,
+    ButtonForm,
+    DeliveryForm,
+    ExportForm,
+    InvalidateForm,
+    JointStatementForm,
+)
 from campaign.extensions import db
 from campaign.models import Campaign, Invalidation, OrganisationSignature, Petition, Role
 from campaign.services import audit, charts, cosigning, exports, fraud, pageviews, stats

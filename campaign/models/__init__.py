@@ -1,15 +1,15 @@
 """Every model, imported so that `Base.metadata` knows all tables."""
 
+from campaign.models.audit import AuditEntry
 from campaign.models.campaigns import Campaign, Membership, Role
+from campaign.models.consents import Consent, ConsentText
 from campaign.models.legislators import Area, Chamber, Legislator
 from campaign.models.letters import LetterCampaign, LetterCampaignState
 from campaign.models.mail import MailState, OutboundEmail
+from campaign.models.organisations import CosignState, OrganisationSignature
 from campaign.models.organizers import Organizer, OrganizerSession
 from campaign.models.petitions import Petition, PetitionCountryCount, PetitionState
 from campaign.models.signatures import Signatory, Signature, SignatureState
-from campaign.models.audit import AuditEntry
-from campaign.models.consents import Consent, ConsentText
-from campaign.models.organisations import CosignState, OrganisationSignature
 from campaign.models.tracking import (
     InvalidatedSignature,
     Invalidation,

@@ -13,7 +13,8 @@ from campaign.db import Base, UTCDateTime, utcnow
 
 class AuditEntry(Base):
     __tablename__ = "audit_entries"
-    __table_args__ = (Index("ix_audit_entries_campaign_id_created_at", "campaign_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_audit_entries_campaign_id_created_at", "campaign_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))

@@ -24,7 +24,8 @@ class CosignState(enum.Enum):
 
 class OrganisationSignature(Base):
     __tablename__ = "organisation_signatures"
-    __table_args__ = (Index("ix_organisation_signatures_petition_id_state", "petition_id", "state"),)
+    __table_args__ = (
+        Index("ix_organisation_signatures_petition_id_state", "petition_id", "state"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id", ondelete="CASCADE"))

@@ -4,7 +4,6 @@ invalidated groups, and the indexes their GROUP BYs need."""
 from __future__ import annotations
 
 from datetime import date, datetime
-
 from typing import Any
 
 from sqlalchemy import Date, Enum, ForeignKey, Index, String, UniqueConstraint

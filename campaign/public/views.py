@@ -54,7 +54,8 @@ def _render_petition(petition: Petition, form: SignForm, status: int = 200,
 @bp.get("/petitions/<slug>")
 def petition(slug: str) -> ResponseReturnValue:
     petition = _petition_or_404(slug)
-    pageviews.record_view(current_app._get_current_object(), petition.id)  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    pageviews.record_view(app, petition.id)
     form = SignForm(source=request.args.get("source", "")[:64])
     return _render_petition(petition, form)
 

@@ -54,7 +54,7 @@ def bar_chart(chart_id: str, title: str, rows: list[tuple[str, int]]) -> Markup:
             f'<text x="{LABEL_WIDTH + width + 6}" y="{middle:.1f}" class="value">'
             f'{value:,}</text></g>')
     parts.append("</svg>")
-    return Markup("".join(parts))
+    return Markup("".join(parts))  # noqa: S704 - every text in `parts` went through escape()
 
 
 def daily_chart(chart_id: str, title: str, days: list[tuple[date, int, int]]) -> Markup:
@@ -65,7 +65,7 @@ def daily_chart(chart_id: str, title: str, days: list[tuple[date, int, int]]) ->
     parts = [_open(chart_id, title, height)]
     if not days:
         parts.append('<text x="8" y="24">No confirmed signatures yet</text></svg>')
-        return Markup("".join(parts))
+        return Markup("".join(parts))  # noqa: S704 - no user text here  # noqa: S704 - every text in `parts` went through escape()
     max_daily = max(d for _, d, _ in days) or 1
     max_total = days[-1][2] or 1
     step = plot_w / len(days)
@@ -82,8 +82,9 @@ def daily_chart(chart_id: str, title: str, days: list[tuple[date, int, int]]) ->
     for i, (day, daily, total) in enumerate(days):
         x = left + i * step
         h = daily * plot_h / max_daily
+        width = max(step * 0.8, 0.5)
         parts.append(f'<rect class="day" data-day="{day.isoformat()}" data-value="{daily}" '
-                     f'x="{x + step * 0.1:.2f}" y="{base - h:.2f}" width="{max(step * 0.8, 0.5):.2f}" '
+                     f'x="{x + step * 0.1:.2f}" y="{base - h:.2f}" width="{width:.2f}" '
                      f'height="{h:.2f}" fill="url(#{chart_id}-hatch)" stroke="#1b1b1b" '
                      f'stroke-width="0.5"/>')
         points.append((x + step / 2, base - total * plot_h / max_total))
@@ -105,4 +106,4 @@ def daily_chart(chart_id: str, title: str, days: list[tuple[date, int, int]]) ->
     parts.append(f'<text x="{left}" y="{height - 8}" font-size="11">Columns: confirmed per day '
                  f'(left scale). Dashed line with squares: running total (right scale).</text>')
     parts.append("</svg>")
-    return Markup("".join(parts))
+    return Markup("".join(parts))  # noqa: S704 - every text in `parts` went through escape()

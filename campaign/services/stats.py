@@ -54,7 +54,8 @@ def daily_confirmed(session: Session, petition_ids: list[int]) -> list[tuple[dat
 
 def by_country(session: Session, petition_ids: list[int]) -> Series:
     """From the kept counts: no signature rows are read."""
-    rows = session.execute(select(PetitionCountryCount.country, func.sum(PetitionCountryCount.count))
+    total = func.sum(PetitionCountryCount.count)
+    rows = session.execute(select(PetitionCountryCount.country, total)
                            .where(PetitionCountryCount.petition_id.in_(petition_ids))
                            .group_by(PetitionCountryCount.country)).all()
     return Series("By country", sorted(((c, int(n)) for c, n in rows if n), key=lambda r: -r[1]))
@@ -127,7 +128,7 @@ def letters_per_legislator(session: Session, campaign_id: int) -> Series | None:
     letter = actions.letter_model()
     if letter is None or not hasattr(letter, "legislator_id"):
         return None
-    from campaign.models import LetterCampaign, Legislator
+    from campaign.models import Legislator, LetterCampaign
 
     query = (select(Legislator.name, func.count()).select_from(letter)
              .join(Legislator, letter.legislator_id == Legislator.id))

@@ -5,8 +5,15 @@ from __future__ import annotations
 
 import json
 
-from flask import (Blueprint, Response, abort, current_app, redirect, render_template, request,
-                   url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 
@@ -52,7 +59,8 @@ def unsubscribe_page(token: str) -> ResponseReturnValue:
 
 
 @bp.post("/unsubscribe/<token>")
-@csrf.exempt  # RFC 8058 one-click: the mail client POSTs without a form; the signed token is the key.
+# RFC 8058 one-click: the mail client POSTs without a form; the signed token is the key.
+@csrf.exempt
 @limiter.limit(_limit)
 def unsubscribe(token: str) -> ResponseReturnValue:
     signatory = _unsubscriber(token)
