@@ -13,6 +13,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the Flask app; `config` overrides defaults and CAMPAIGN_* variables."""
     from campaign import errors, mailer, security
+    from campaign.admin.legislators import bp as admin_legislators_bp
     from campaign.admin.views import bp as admin_bp
     from campaign.auth import sessions
     from campaign.auth.views import bp as auth_bp
@@ -46,7 +47,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
 
-    for blueprint in (public_bp, auth_bp, admin_bp, ops_bp, supporters_bp, dashboard_bp):
+    for blueprint in (public_bp, auth_bp, admin_bp, admin_legislators_bp, ops_bp, supporters_bp,
+                      dashboard_bp):
         app.register_blueprint(blueprint)
 
     from flask_babel import format_number, get_locale

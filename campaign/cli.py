@@ -26,8 +26,10 @@ def main() -> None:
 
 def register_commands(app: Flask) -> None:
     """Attach the command groups to an app (so that `app.test_cli_runner()` sees them)."""
+    from campaign.legislators.cli import legislators_group
+
     for command in (db_group, organizer_group, petitions_group, demo, worker, purge,
-                    export_group):
+                    legislators_group, export_group):
         app.cli.add_command(command)
 
 

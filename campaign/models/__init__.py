@@ -9,6 +9,7 @@ from campaign.models.mail import MailState, OutboundEmail
 from campaign.models.organisations import CosignState, OrganisationSignature
 from campaign.models.organizers import Organizer, OrganizerSession
 from campaign.models.petitions import Petition, PetitionCountryCount, PetitionState
+from campaign.models.postcodes import PostcodeArea
 from campaign.models.signatures import Signatory, Signature, SignatureState
 from campaign.models.tracking import (
     InvalidatedSignature,
@@ -24,6 +25,7 @@ __all__ = [
     "MailState", "OutboundEmail",
     "Organizer", "OrganizerSession",
     "Petition", "PetitionCountryCount", "PetitionState",
+    "PostcodeArea",
     "Signatory", "Signature", "SignatureState",
     "AuditEntry", "Consent", "ConsentText", "CosignState", "OrganisationSignature",
     "InvalidatedSignature", "Invalidation", "MilestoneNotice", "PetitionDailyViews",

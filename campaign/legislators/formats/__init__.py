@@ -1,0 +1,1 @@
+"""Readers for each source format; each returns `ChamberBatch`es or raises `ImportRefused`."""
