@@ -2,7 +2,7 @@
 milestones sent, invalidated groups, and the dashboard's covering indexes on signatures.
 
 Revision ID: 0006
-Revises: 0002
+Revises: 0004
 Create Date: 2026-11-23 13:29:29
 """
 
@@ -15,7 +15,7 @@ import campaign.db
 from campaign.models.tracking import postcode_area, utc_day
 
 revision = "0006"
-down_revision = "0002"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
