@@ -49,7 +49,8 @@ START = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def generate(rows: int):  # type: ignore[no-untyped-def]
-    """(email, name, country, postcode, state, source, ip_hash, created, confirmed) tuples."""
+    """(email, name, country, postcode, state, source, ip_hash, created, confirmed) tuples:
+    90 % confirmed, 8 % pending, 2 % invalidated, over 180 days, 20 countries, 6 sources."""
     rng = random.Random(5)
     countries = rng.choices(COUNTRIES, WEIGHTS, k=rows)
     for i in range(rows):
@@ -177,22 +178,34 @@ def load_postgres(url: str, petition_id: int) -> None:
 
 
 def time_pages(app, petition_id: int, campaign_id: int) -> dict[str, list[float]]:  # type: ignore[no-untyped-def]
+    """Render each dashboard cold (its GROUP BYs run) and warm (from the snapshot)."""
+    from campaign.models import DashboardSnapshot
+
     client = app.test_client()  # type: ignore[attr-defined]
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     assert client.post("/login", data={"email": "bench@example.org", "password": PASSWORD,
                                        "csrf_token": token}).status_code == 303
+
+    def forget_snapshots() -> None:
+        with app.app_context():  # type: ignore[attr-defined]
+            db.session.query(DashboardSnapshot).delete()
+            db.session.commit()
+
     results = {}
     for label, path in (("petition dashboard", f"/admin/petitions/{petition_id}/dashboard"),
                         ("campaign dashboard", f"/admin/campaigns/{campaign_id}/dashboard")):
-        client.get(path)  # warm the caches once
-        times = []
-        for _ in range(5):
-            began = time.perf_counter()
-            response = client.get(path)
-            times.append(time.perf_counter() - began)
-            assert response.status_code == 200, response.status_code
-        results[label] = times
+        for mode in ("cold, GROUP BYs run", "warm, from the snapshot"):
+            client.get(path)  # the first render warms the database's page cache
+            times = []
+            for _ in range(5):
+                if mode.startswith("cold"):
+                    forget_snapshots()
+                began = time.perf_counter()
+                response = client.get(path)
+                times.append(time.perf_counter() - began)
+                assert response.status_code == 200, response.status_code
+            results[f"{label} ({mode})"] = times
     return results
 
 

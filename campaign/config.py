@@ -47,6 +47,8 @@ DEFAULTS: dict[str, Any] = {
     "UNSUBSCRIBE_LINK_MAX_AGE_DAYS": 365,
     # Page views are counted in memory and written to the database at most this often.
     "PAGE_VIEW_FLUSH_SECONDS": 10,
+    # The dashboard's GROUP BY results are reused for this long (the worker refreshes them).
+    "DASHBOARD_MAX_AGE_SECONDS": 300,
     "DEFAULT_LANGUAGE": "en",
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     # argon2id cost: the library's defaults (RFC 9106); lower only in tests.

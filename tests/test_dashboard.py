@@ -209,3 +209,31 @@ def test_dashboard_in_chromium(app: Flask, petition: dict, organizer: dict,
             assert errors == []  # nothing refused by the Content-Security-Policy
         finally:
             browser.close()
+
+
+def test_figures_are_kept_as_a_snapshot_and_refreshed(app: Flask, petition: dict,
+                                                      admin_client: Any) -> None:
+    from campaign.models import DashboardSnapshot
+
+    _fill(app, petition["id"])
+    url = f"/admin/petitions/{petition['id']}/dashboard"
+    first = admin_client.get(url).get_data(as_text=True)
+    assert [(g.get("data-label"), g.get("data-value"))
+            for g in _svg(first, "chart-source").iter(f"{SVG}g")][0] == ("share-email", "7")
+    with app.app_context():
+        add_signature(db.session, petition["id"], email="new@example.org", country="NL",
+                      source="share-email")
+        db.session.commit()
+    second = admin_client.get(url).get_data(as_text=True)
+    # The kept counts are live; the GROUP BY figures come from the snapshot until refreshed.
+    assert ("NL", "1") in [(g.get("data-label"), g.get("data-value"))
+                           for g in _svg(second, "chart-country").iter(f"{SVG}g")]
+    assert [(g.get("data-label"), g.get("data-value"))
+            for g in _svg(second, "chart-source").iter(f"{SVG}g")][0] == ("share-email", "7")
+    with app.app_context():
+        assert stats.refresh_stale(db.session, 0) == 1
+        assert db.session.get(DashboardSnapshot, petition["id"]).figures["sources"][
+            "share-email"] == 8
+    third = admin_client.get(url).get_data(as_text=True)
+    assert [(g.get("data-label"), g.get("data-value"))
+            for g in _svg(third, "chart-source").iter(f"{SVG}g")][0] == ("share-email", "8")

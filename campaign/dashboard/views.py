@@ -61,7 +61,9 @@ def _render_dashboard(board: stats.Dashboard, campaign: Campaign,
 def petition_dashboard(petition_id: int) -> ResponseReturnValue:
     petition = petition_for(petition_id, Role.VIEWER)
     _flush_views()
-    board = stats.dashboard(db.session, petition.title, [petition.id])
+    board = stats.dashboard(db.session, petition.title, [petition.id],
+                            max_age_seconds=current_app.config["DASHBOARD_MAX_AGE_SECONDS"])
+    db.session.commit()  # keeps the snapshot
     return _render_dashboard(board, petition.campaign, petition)
 
 
@@ -73,7 +75,9 @@ def campaign_dashboard(campaign_id: int) -> ResponseReturnValue:
         abort(404)
     _flush_views()
     ids = list(db.session.scalars(select(Petition.id).where(Petition.campaign_id == campaign_id)))
-    board = stats.dashboard(db.session, campaign.name, ids, campaign_id=campaign_id)
+    board = stats.dashboard(db.session, campaign.name, ids, campaign_id=campaign_id,
+                            max_age_seconds=current_app.config["DASHBOARD_MAX_AGE_SECONDS"])
+    db.session.commit()  # keeps the snapshots
     return _render_dashboard(board, campaign, None)
 
 

@@ -12,6 +12,7 @@ from campaign.models.petitions import Petition, PetitionCountryCount, PetitionSt
 from campaign.models.postcodes import PostcodeArea
 from campaign.models.signatures import Signatory, Signature, SignatureState
 from campaign.models.tracking import (
+    DashboardSnapshot,
     InvalidatedSignature,
     Invalidation,
     MilestoneNotice,
@@ -28,5 +29,6 @@ __all__ = [
     "PostcodeArea",
     "Signatory", "Signature", "SignatureState",
     "AuditEntry", "Consent", "ConsentText", "CosignState", "OrganisationSignature",
-    "InvalidatedSignature", "Invalidation", "MilestoneNotice", "PetitionDailyViews",
+    "DashboardSnapshot", "InvalidatedSignature", "Invalidation", "MilestoneNotice",
+    "PetitionDailyViews",
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.functions import GenericFunction
@@ -24,6 +24,19 @@ class PetitionDailyViews(Base):
                                              primary_key=True)
     day: Mapped[date] = mapped_column(primary_key=True)
     views: Mapped[int] = mapped_column(default=0)
+
+
+class DashboardSnapshot(Base):
+    """The dashboard's GROUP BY results for one petition, kept a few minutes so that a page
+    view reads a row instead of a million; the worker refreshes them in the background."""
+
+    __tablename__ = "dashboard_snapshots"
+
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # {"daily": {day: n}, "areas": {label: n}, "sources": {source: n}, "by_state": {state: n}}
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class MilestoneNotice(Base):

@@ -21,7 +21,7 @@ from campaign.models import (
     Signature,
     SignatureState,
 )
-from campaign.services import audit
+from campaign.services import audit, stats
 from campaign.services.signing import add_to_counts
 
 GROUPINGS = ("ip", "domain")
@@ -122,6 +122,7 @@ def invalidate(session: Session, petition: Petition, burst: Burst, reason: str,
                         if state is SignatureState.CONFIRMED)
     for country, n in sorted(confirmed.items()):
         add_to_counts(session, petition.id, country, -n)
+    stats.forget(session, petition.id)
     audit.record(session, campaign_id=petition.campaign_id, petition_id=petition.id,
                  action="invalidate", organizer=organizer, row_count=len(members),
                  details={"group": burst.description, "reason": invalidation.reason,
@@ -148,6 +149,7 @@ def restore(session: Session, invalidation: Invalidation, organizer: Organizer |
                         if previous is SignatureState.CONFIRMED)
     for country, n in sorted(confirmed.items()):
         add_to_counts(session, petition.id, country, n)
+    stats.forget(session, petition.id)
     invalidation.restored_at = utcnow()
     audit.record(session, campaign_id=petition.campaign_id, petition_id=petition.id,
                  action="restore", organizer=organizer, row_count=len(rows),

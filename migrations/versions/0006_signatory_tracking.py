@@ -1,5 +1,6 @@
 """Signatory tracking: consents, co-signing organisations, the audit log, page views,
-milestones sent, invalidated groups, and the dashboard's covering indexes on signatures.
+milestones sent, invalidated groups, dashboard snapshots, and the dashboard's covering
+indexes on signatures.
 
 Revision ID: 0006
 Revises: 0004
@@ -117,6 +118,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("petition_id", "day", name=op.f("pk_petition_daily_views")),
     )
     op.create_table(
+        "dashboard_snapshots",
+        sa.Column("petition_id", sa.Integer(), nullable=False),
+        sa.Column("computed_at", UTC_TIME, nullable=False),
+        sa.Column("figures", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(["petition_id"], ["petitions.id"],
+                                name=op.f("fk_dashboard_snapshots_petition_id_petitions"),
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("petition_id", name=op.f("pk_dashboard_snapshots")),
+    )
+    op.create_table(
         "milestone_notices",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("petition_id", sa.Integer(), nullable=False),
@@ -197,6 +208,7 @@ def downgrade() -> None:
     op.drop_table("invalidated_signatures")
     op.drop_table("invalidations")
     op.drop_table("milestone_notices")
+    op.drop_table("dashboard_snapshots")
     op.drop_table("petition_daily_views")
     op.drop_table("organisation_signatures")
     op.drop_table("audit_entries")
