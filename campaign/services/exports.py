@@ -177,10 +177,12 @@ def delivery_pdf(session: Session, petition: Petition, include_names: bool) -> t
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_font("DejaVu", "", _font_path())
     pdf.add_font("DejaVu", "B", _font_path(bold=True))
+    # HarfBuzz shaping: right-to-left scripts read in order with joined letters.
+    pdf.set_text_shaping(True)
     pdf.set_title(petition.title)
     pdf.add_page()
     width = pdf.epw
-    next_line = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
+    next_line: dict[str, Any] = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT, "align": "L"}
 
     pdf.set_font("DejaVu", "B", 18)
     pdf.multi_cell(width, 9, petition.title, **next_line)
