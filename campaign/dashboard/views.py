@@ -246,7 +246,8 @@ def joint_statement(petition_id: int) -> ResponseReturnValue:
     return redirect(url_for("dashboard.organisations", petition_id=petition.id), code=303)
 
 
-@bp.post("/organisations/<int:organisation_id>/<any(approve, reject):decision>")
+@bp.post("/organisations/<int:organisation_id>/approve", defaults={"decision": "approve"})
+@bp.post("/organisations/<int:organisation_id>/reject", defaults={"decision": "reject"})
 def decide_organisation(organisation_id: int, decision: str) -> ResponseReturnValue:
     organisation = db.session.get(OrganisationSignature, organisation_id)
     if organisation is None:
