@@ -7,7 +7,7 @@ CAMPAIGN := $(BIN)/campaign
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run serve test test-sqlite test-postgres browser-deps fonts bench-dashboard clean
+.PHONY: install run serve test test-sqlite test-postgres browser-deps browser-fonts letter-fonts test-tools translations bench-dashboard clean
 
 # The virtual environment is rebuilt whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -16,10 +16,27 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed
+# Gettext catalogues: the .po files are kept in git, the .mo files are compiled from them here.
+TRANSLATIONS := campaign/translations
+COMPILED_CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
+
+install: $(VENV)/.installed $(COMPILED_CATALOGUES)
+
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel -q compile -l $* -i $< -o $@
+
+## Extract the strings of pages and emails, merge them into every catalogue, compile them.
+## New strings arrive untranslated (or fuzzy when close to an old one): tests fail until translated.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output \
+	  -k _l -k lazy_gettext -k lazy_ngettext:1,2 --project=campaign --version=0.1.0 \
+	  --copyright-holder="the Campaign Toolkit contributors" --msgid-bugs-address="" \
+	  -o $(TRANSLATIONS)/messages.pot campaign templates $(wildcard letters)
+	$(BIN)/pybabel -q update --ignore-obsolete -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
+	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS)
 
 ## Set up, migrate, load the demo and serve it at http://127.0.0.1:5000
-run: install
+run: install letter-fonts
 	$(CAMPAIGN) db upgrade
 	$(CAMPAIGN) demo
 	$(CAMPAIGN) run --host $(HOST) --port $(PORT)
@@ -30,23 +47,48 @@ browser-deps:
 	  echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-## Debian's DejaVu fonts: the Unicode TTF font of the delivery PDF.
-fonts:
-	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { \
-	  echo "installing Debian's DejaVu fonts for the delivery PDF"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null; }
-
 ## Dashboard and CSV export with 1,000,000 signatures, on SQLite and (when reachable) PostgreSQL.
 bench-dashboard: install
 	$(BIN)/python benchmarks/bench_dashboard.py
 
+## DejaVu, the Unicode TTF font printed letters (PDF) are set in.
+letter-fonts:
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { \
+	  echo "installing the DejaVu fonts for printed letters"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null; }
+
+## Fonts that cover Uyghur (Noto Naskh/Sans Arabic) so that screenshots show real letters.
+browser-fonts:
+	@dpkg -s fonts-noto-core >/dev/null 2>&1 || { \
+	  echo "installing Debian's Noto fonts for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-core >/dev/null; }
+
+## axe-core from the npm registry, pinned by package-lock.json, for the accessibility tests.
+test-tools: node_modules/axe-core/axe.min.js
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 ## The whole suite on SQLite, then on PostgreSQL when CAMPAIGN_TEST_DATABASE_URL is set.
-test: install browser-deps fonts
+test: install browser-deps browser-fonts letter-fonts test-tools
 	$(BIN)/pytest -q
 	@if [ -n "$$CAMPAIGN_TEST_DATABASE_URL" ]; then \
 	  echo "== again on $$CAMPAIGN_TEST_DATABASE_URL"; \
 	  CAMPAIGN_TEST_BACKEND=postgresql $(BIN)/pytest -q -m "not backend_independent"; \
 	fi
 
+.PHONY: eval bench-extract
+
+## Call extraction quality: P/R/F1 on ../shared/seeds (when present) and our labelled sets (tests/data/).
+eval: install
+	$(BIN)/python -m campaign.ingest.evaluate $(if $(wildcard ../shared/seeds/calls.jsonl),../shared/seeds/calls.jsonl) \
+	  tests/data/calls/calls.jsonl tests/data/calls_heldout/calls.jsonl \
+	  tests/data/calls_blind/calls.jsonl tests/data/calls_unseen/calls.jsonl
+
+## Time the call extractor on a ~1 MB document (the issue asks for under 2 s).
+bench-extract: install
+	$(BIN)/python benchmarks/bench_extract.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache node_modules $(TRANSLATIONS)/*/LC_MESSAGES/messages.mo

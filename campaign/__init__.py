@@ -21,8 +21,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from campaign.dashboard.views import bp as dashboard_bp
     from campaign.extensions import babel, csrf, db, limiter, login_manager
     from campaign.i18n import select_locale
+    from campaign.letters.admin import bp as letters_admin_bp
+    from campaign.letters.views import bp as letters_bp
     from campaign.ops import bp as ops_bp
     from campaign.public.views import bp as public_bp
+    from campaign import i18n
+    from campaign.admin.reach import bp as admin_reach_bp
+    from campaign.embed.views import bp as embed_bp
     from campaign.supporters.views import bp as supporters_bp
 
     overrides = dict(config or {})
@@ -43,22 +48,24 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     mailer.init_app(app)
+    i18n.init_app(app)
     sessions.init_app(app)
     security.init_app(app)
     errors.init_app(app)
 
-    for blueprint in (public_bp, auth_bp, admin_bp, admin_legislators_bp, ops_bp, supporters_bp,
-                      dashboard_bp):
+    for blueprint in (public_bp, auth_bp, admin_bp, admin_legislators_bp, ops_bp, letters_bp,
+                      letters_admin_bp, embed_bp, admin_reach_bp, supporters_bp, dashboard_bp):
         app.register_blueprint(blueprint)
 
-    from flask_babel import format_number, get_locale
+    from flask_babel import format_number, format_percent, get_locale
 
     from campaign.countries import country_name
     from campaign.i18n import text_direction
 
     app.jinja_env.globals.update(
         current_language=lambda: str(get_locale() or app.config["DEFAULT_LANGUAGE"]),
-        text_direction=text_direction, format_number=format_number, country_name=country_name)
+        text_direction=text_direction, format_number=format_number, country_name=country_name,
+        format_percent=format_percent)
 
     from campaign.cli import register_commands
     register_commands(app)

@@ -34,6 +34,12 @@ DEFAULTS: dict[str, Any] = {
     "CONFIRM_RESEND_LIMIT": 3,
     # Unconfirmed signatures older than this are deleted by `campaign purge`.
     "PENDING_PURGE_DAYS": 14,
+    # Days after a letter is sent before its writer is asked whether the office replied.
+    "LETTER_REPLY_CHECK_DAYS": 14,
+    # Letters drafted but never sent lose their writer's details after this many days.
+    "LETTER_DRAFT_FORGET_DAYS": 30,
+    # A Unicode TTF font for printed letters; empty means DejaVu Sans or another system font.
+    "LETTER_FONT": "",
     # Comma-separated addresses or networks of reverse proxies whose X-Forwarded-For we trust.
     "TRUSTED_PROXIES": "",
     "SESSION_COOKIE_SECURE": False,

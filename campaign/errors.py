@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -24,26 +25,32 @@ def _render(status: int, title: str, message: str):  # type: ignore[no-untyped-d
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):  # type: ignore[no-untyped-def]
-        return _render(400, "Form expired",
-                       "The form was open too long or your browser did not send its cookie. "
-                       "Please go back, reload the page and try again.")
+        return _render(400, _("Form expired"),
+                       _("The form was open too long or your browser did not send its cookie. "
+                         "Please go back, reload the page and try again."))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
+        # Titles and messages in the visitor's language (the exception's own are English).
         messages = {
-            404: "There is nothing at this address.",
-            405: "This page cannot be used that way.",
-            413: "What you sent is too large.",
-            429: "Too many requests. Please wait a minute and try again.",
+            400: (_("Bad Request"), _("What you sent could not be understood. Please try again.")),
+            403: (_("Forbidden"), _("You cannot see this page.")),
+            404: (_("Not Found"), _("There is nothing at this address.")),
+            405: (_("Method Not Allowed"), _("This page cannot be used that way.")),
+            409: (_("Conflict"), _("This cannot be done now. Please reload the page.")),
+            413: (_("Request Entity Too Large"), _("What you sent is too large.")),
+            429: (_("Too Many Requests"),
+                  _("Too many requests. Please wait a minute and try again.")),
         }
         status = exc.code or 500
+        title, message = messages.get(status, (exc.name, exc.description or exc.name))
         # Our own abort(400, "...") messages are written for people; Werkzeug's defaults are not.
-        default = type(exc).description
-        message = exc.description if exc.description != default else messages.get(status, exc.name)
-        return _render(status, exc.name, message or exc.name)
+        if exc.description != type(exc).description:
+            message = exc.description or message
+        return _render(status, title, message)
 
     @app.errorhandler(InternalServerError)
     def server_error(exc: InternalServerError):  # type: ignore[no-untyped-def]
         log.error("internal error on %s", request.path, exc_info=exc.original_exception)
-        return _render(500, "Something went wrong",
-                       "Nothing you did caused this. Please try again in a moment.")
+        return _render(500, _("Something went wrong"),
+                       _("Nothing you did caused this. Please try again in a moment."))

@@ -247,3 +247,17 @@ def smtp_server(app: Flask) -> Iterator[MailSink]:
     app.config["SMTP_URL"] = f"smtp://127.0.0.1:{port}"
     yield sink
     controller.stop()
+
+
+@pytest.fixture
+def shared_seeds() -> Path:
+    """The shared seed statements (../shared/seeds); the test is skipped when absent."""
+    seeds = SHARED / "seeds"
+    if not seeds.is_dir():
+        pytest.skip("../shared/seeds is not present")
+    return seeds
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="Rewrite golden files (tests/golden/) from the current output.")

@@ -9,6 +9,7 @@ from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from campaign.i18n import LANGUAGES
 from campaign.validators import PlainText, nfc
 
 
@@ -38,7 +39,8 @@ class PetitionForm(FlaskForm):
                              description="Signature counts at which you are emailed, "
                                          "separated by commas, e.g. 1000, 10000.",
                              validators=[Optional(), Length(max=300)])
-    default_language = SelectField("Default language", choices=[SelectChoice("en", "English")], default="en")
+    default_language = SelectField("Default language", choices=[
+        SelectChoice(code, name) for code, name in LANGUAGES.items()], default="en")
 
     def validate_milestones(self, field: StringField) -> None:
         parts = [p for p in re.split(r"[,\s]+", field.data or "") if p]

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
+from campaign.admin import reach
 from campaign.admin.access import petition_for, require_role
 from campaign.admin.forms import PetitionForm, StateForm
 from campaign.extensions import db
@@ -76,7 +77,8 @@ def petition(petition_id: int) -> ResponseReturnValue:
     role = require_role(petition.campaign_id, Role.VIEWER)
     return render_template("admin/petition.html", petition=petition, role=role,
                            state_form=StateForm(),
-                           by_country=petitions.counts_by_country(db.session, petition.id))
+                           by_country=petitions.counts_by_country(db.session, petition.id),
+                           **reach.petition_page_context(petition))
 
 
 @bp.route("/petitions/<int:petition_id>/edit", methods=["GET", "POST"])

@@ -3,8 +3,17 @@
 from campaign.models.audit import AuditEntry
 from campaign.models.campaigns import Campaign, Membership, Role
 from campaign.models.consents import Consent, ConsentText
+from campaign.models.embeds import EmbedSite
 from campaign.models.legislators import Area, Chamber, Legislator
-from campaign.models.letters import LetterCampaign, LetterCampaignState
+from campaign.models.letters import (
+    DeliveryMethod,
+    Letter,
+    LetterCampaign,
+    LetterCampaignState,
+    LetterState,
+    LetterTemplate,
+    ReplyStatus,
+)
 from campaign.models.mail import MailState, OutboundEmail
 from campaign.models.organisations import CosignState, OrganisationSignature
 from campaign.models.organizers import Organizer, OrganizerSession
@@ -18,11 +27,13 @@ from campaign.models.tracking import (
     MilestoneNotice,
     PetitionDailyViews,
 )
+from campaign.models.translations import PetitionTranslation
 
 __all__ = [
     "Campaign", "Membership", "Role",
     "Area", "Chamber", "Legislator",
     "LetterCampaign", "LetterCampaignState",
+    "DeliveryMethod", "Letter", "LetterState", "LetterTemplate", "ReplyStatus",
     "MailState", "OutboundEmail",
     "Organizer", "OrganizerSession",
     "Petition", "PetitionCountryCount", "PetitionState",
@@ -31,4 +42,5 @@ __all__ = [
     "AuditEntry", "Consent", "ConsentText", "CosignState", "OrganisationSignature",
     "DashboardSnapshot", "InvalidatedSignature", "Invalidation", "MilestoneNotice",
     "PetitionDailyViews",
+    "EmbedSite", "PetitionTranslation",
 ]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from campaign.countries import country_names
+from campaign.countries import country_names, country_names_in
 from campaign.validators import PlainText, nfc
 
 
@@ -35,7 +36,8 @@ class SignForm(FlaskForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.country.choices = [SelectChoice("", _l("Choose your country"))] + [
-            SelectChoice(code, name) for code, name in country_names().items()]
+            SelectChoice(code, name)
+            for code, name in country_names_in(str(get_locale() or "en")).items()]
 
     def validate_email(self, field: StringField) -> None:
         try:

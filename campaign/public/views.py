@@ -18,9 +18,18 @@ from flask_babel import get_locale
 from campaign import mailer
 from campaign.clients import client_ip_hash
 from campaign.extensions import db, limiter
+from campaign.i18n import use_content_language
 from campaign.models import Petition, PetitionState
 from campaign.public.forms import ConfirmForm, SignForm
-from campaign.services import consents, cosigning, notifications, pageviews, petitions, signing
+from campaign.services import (
+    consents,
+    cosigning,
+    notifications,
+    pageviews,
+    petition_translations,
+    petitions,
+    signing,
+)
 
 bp = Blueprint("public", __name__)
 
@@ -33,14 +42,22 @@ def _sign_limit() -> str:
 def index() -> ResponseReturnValue:
     open_petitions = db.session.scalars(
         petitions.listed_petitions_query()).all()
-    return render_template("public/index.html", petitions=open_petitions)
+    return render_template("public/index.html", petitions=open_petitions,
+                           titles=petition_translations.titles_in(db.session, open_petitions,
+                                                                  str(get_locale())))
 
 
 def _petition_or_404(slug: str) -> Petition:
     petition = petitions.public_petition(db.session, slug)
     if petition is None:
         abort(404)
+    use_content_language(petition.default_language)
     return petition
+
+
+def _content(petition: Petition) -> petition_translations.PetitionContent:
+    """The petition's text in the page's language, or its own with a notice."""
+    return petition_translations.content_for(db.session, petition, str(get_locale()))
 
 
 def _render_petition(petition: Petition, form: SignForm, status: int = 200,
@@ -48,7 +65,8 @@ def _render_petition(petition: Petition, form: SignForm, status: int = 200,
     organisations = (cosigning.approved(db.session, petition.id) if petition.joint_statement
                      else None)
     return render_template("public/petition.html", petition=petition, form=form,
-                           notice=notice, organisations=organisations), status
+                           notice=notice, content=_content(petition),
+                           organisations=organisations), status
 
 
 @bp.get("/petitions/<slug>")
@@ -104,7 +122,7 @@ def sign(slug: str) -> ResponseReturnValue:
 @bp.get("/petitions/<slug>/thanks")
 def thanks(slug: str) -> ResponseReturnValue:
     petition = _petition_or_404(slug)
-    return render_template("public/thanks.html", petition=petition,
+    return render_template("public/thanks.html", petition=petition, content=_content(petition),
                            share_links=petitions.share_links(petition, current_app.config["BASE_URL"]))
 
 
@@ -123,6 +141,7 @@ def confirm_page(token: str) -> ResponseReturnValue:
     if signature is None:
         return render_template("public/confirm_problem.html", problem=problem or "invalid"), 404
     return render_template("public/confirm.html", petition=signature.petition,
+                           content=_content(signature.petition),
                            signature=signature, form=ConfirmForm(), token=token)
 
 
@@ -135,6 +154,7 @@ def confirm(token: str) -> ResponseReturnValue:
         return render_template("public/confirm_problem.html", problem=problem or "invalid"), 404
     if not form.validate():
         return render_template("public/confirm.html", petition=signature.petition,
+                               content=_content(signature.petition),
                                signature=signature, form=form, token=token), 400
     petition = signature.petition
     if petition.state is not PetitionState.OPEN or not petition.accepts_signatures():
@@ -146,4 +166,5 @@ def confirm(token: str) -> ResponseReturnValue:
     db.session.commit()
     mailer.dispatch()
     return render_template("public/confirmed.html", petition=petition, newly_confirmed=newly,
+                           content=_content(petition),
                            share_links=petitions.share_links(petition, current_app.config["BASE_URL"]))

@@ -80,9 +80,9 @@ def letter_model() -> Any:
 
 
 # Columns of a letter that hold what the writer typed or where they live.
-LETTER_PERSONAL_COLUMNS = ("name", "sender_name", "first_name", "last_name", "email",
-                           "sender_email", "postcode", "address", "postal_address", "phone",
-                           "ip_hash", "referrer", "body", "body_text", "subject")
+LETTER_PERSONAL_COLUMNS = ("supporter_name", "supporter_town", "personal_paragraph", "body",
+                           "subject", "ip_hash", "referrer", "name", "email", "postcode",
+                           "address", "phone")
 
 
 def letter_actions(session: Session, signatory_id: int) -> list[Action]:

@@ -6,7 +6,9 @@ from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy.orm import Session
 
+from campaign.i18n import LANGUAGES, text_direction
 from campaign.models import Petition, Signature
+from campaign.services.petition_translations import content_for
 from campaign.services.signing import confirmation_token
 
 
@@ -16,15 +18,21 @@ def queue_confirmation(session: Session, petition: Petition, signature_id: int, 
     from campaign.services import supporter_mail
 
     token = confirmation_token(current_app.config["SECRET_KEY"], signature_id)
-    link = f"{current_app.config['BASE_URL'].rstrip('/')}/confirm/{token}"
-    signature = session.get(Signature, signature_id)
+    # The link keeps the language the supporter signed in, so the confirm page speaks it too.
+    prefix = f"/{language}" if language in LANGUAGES else ""
+    link = f"{current_app.config['BASE_URL'].rstrip('/')}{prefix}/confirm/{token}"
+    title = content_for(session, petition, language).title
+    if text_direction(language) == "rtl":
+        # A Latin name inside right-to-left text must not reorder the words around it.
+        name, title = _isolated(name), _isolated(title)
     with force_locale(language):
-        subject = gettext("Please confirm your signature: %(title)s", title=petition.title)
+        subject = gettext("Please confirm your signature: %(title)s", title=title)
+    # Through supporter_mail: the footer and List-Unsubscribe carry the unsubscribe link.
+    signature = session.get(Signature, signature_id)
     supporter_mail.queue(session, signatory_id=signature.signatory_id if signature else None,
                          to=email, subject=_one_line(subject), template="confirm_signature.txt",
-                         language=language, kind="confirm-signature", petition=petition,
-                         name=name, link=link,
-                         max_age_days=current_app.config["CONFIRM_MAX_AGE_DAYS"])
+                         language=language, kind="confirm-signature", title=title, name=name,
+                         link=link, max_age_days=current_app.config["CONFIRM_MAX_AGE_DAYS"])
 
 
 def after_confirmation(session: Session, petition: Petition) -> None:
@@ -37,3 +45,8 @@ def after_confirmation(session: Session, petition: Petition) -> None:
 def _one_line(text: str) -> str:
     """Petition titles are organizer text; keep a subject on one line whatever they hold."""
     return " ".join(text.split())
+
+
+def _isolated(text: str) -> str:
+    """Wrap text in Unicode first-strong isolates, the plain-text form of <bdi>."""
+    return f"\u2068{text}\u2069"

@@ -57,6 +57,11 @@ def email_key(email: str) -> str:
     return unicodedata.normalize("NFKC", email.strip()).casefold()
 
 
+def signatory_id_for_email(session: Session, email: str) -> int:
+    """The signatory with this address, created if new: one person across petitions and letters."""
+    return _signatory_id(session, email)
+
+
 def _signatory_id(session: Session, email: str) -> int:
     key = email_key(email)
     new_id = insert_ignoring_conflicts(session, Signatory.__table__,

@@ -1,0 +1,1 @@
+"""The sign form built to be framed by partner websites."""

@@ -1,0 +1,1 @@
+"""Letters to legislators: the supporter pages (views) and the organizer pages (admin)."""
