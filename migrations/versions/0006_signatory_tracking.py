@@ -3,7 +3,7 @@ milestones sent, invalidated groups, dashboard snapshots, and the dashboard's co
 indexes on signatures.
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0009
 Create Date: 2026-11-23 13:29:29
 """
 
@@ -16,7 +16,7 @@ import campaign.db
 from campaign.models.tracking import postcode_area, utc_day
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
