@@ -145,7 +145,8 @@ def _font_path(bold: bool = False) -> str:
         path = Path(folder) / name
         if path.exists():
             return str(path)
-    raise FontMissingError("install the DejaVu fonts (Debian: fonts-dejavu-core, `make letter-fonts`)")
+    raise FontMissingError("install the DejaVu fonts "
+                           "(Debian: fonts-dejavu-core, `make letter-fonts`)")
 
 
 def public_names(session: Session, petition_id: int, limit: int | None = None) -> list[str]:
