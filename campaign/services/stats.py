@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -57,6 +57,11 @@ class Figures:
 
 def compute_figures(session: Session, petition_id: int) -> Figures:
     """Three GROUP BYs, each following the order of its index: no sort, no temporary table."""
+    if session.get_bind().dialect.name == "postgresql":
+        # When one petition holds most of the table, PostgreSQL's estimate prefers a sequential
+        # scan that recomputes the day and area of every row; the covering indexes hold them
+        # already and halve the time. LOCAL: only for this transaction.
+        session.execute(text("SET LOCAL enable_seqscan = off"))
     figures = Figures()
     day = utc_day(Signature.confirmed_at)  # the expression of ix_..._confirmed_day
     for d, n in session.execute(
