@@ -35,6 +35,25 @@ from campaign.services import audit, charts, cosigning, exports, fraud, pageview
 
 bp = Blueprint("dashboard", __name__, url_prefix="/admin")
 
+# The least role each view needs (each view also checks it itself), for an admin guard that
+# wants every route declared: campaign_id, invalidation_id and organisation_id point at a
+# campaign through Campaign.id, Invalidation.petition_id and OrganisationSignature.petition_id.
+# Personal data (CSV, audit log, names in the PDF) also needs `can_export`.
+REQUIRED_ROLES: dict[str, Role] = {
+    "dashboard.petition_dashboard": Role.VIEWER,
+    "dashboard.campaign_dashboard": Role.VIEWER,
+    "dashboard.export_page": Role.OWNER,
+    "dashboard.export_csv": Role.OWNER,
+    "dashboard.audit_log": Role.OWNER,
+    "dashboard.delivery": Role.ORGANIZER,
+    "dashboard.fraud_page": Role.ORGANIZER,
+    "dashboard.invalidate": Role.ORGANIZER,
+    "dashboard.restore": Role.ORGANIZER,
+    "dashboard.organisations": Role.ORGANIZER,
+    "dashboard.joint_statement": Role.ORGANIZER,
+    "dashboard.decide_organisation": Role.ORGANIZER,
+}
+
 
 @bp.before_request
 @login_required
