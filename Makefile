@@ -8,7 +8,8 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 .PHONY: install run serve test test-sqlite test-postgres browser-deps browser-fonts letter-fonts \
-        test-tools translations bench bench-deps bench-ingest clean fuzz lint-security scan scan-deps
+        test-tools translations bench bench-deps bench-ingest bench-dashboard clean fuzz \
+        lint-security scan scan-deps
 
 # The virtual environment is rebuilt whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -68,6 +69,10 @@ browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+## Dashboard and CSV export with 1,000,000 signatures, on SQLite and (when reachable) PostgreSQL.
+bench-dashboard: install
+	$(BIN)/python benchmarks/bench_dashboard.py
 
 ## DejaVu, the Unicode TTF font printed letters (PDF) are set in.
 letter-fonts:

@@ -22,6 +22,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from campaign.auth.two_factor import bp as two_factor_bp
     from campaign.auth.views import bp as auth_bp
     from campaign.config import load_config
+    from campaign.dashboard.views import bp as dashboard_bp
     from campaign.extensions import babel, csrf, db, limiter, login_manager
     from campaign.i18n import select_locale
     from campaign.letters.admin import bp as letters_admin_bp
@@ -31,6 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from campaign import i18n
     from campaign.admin.reach import bp as admin_reach_bp
     from campaign.embed.views import bp as embed_bp
+    from campaign.supporters.views import bp as supporters_bp
 
     overrides = dict(config or {})
     instance_path = Path(overrides.pop("INSTANCE_PATH", None) or PROJECT_ROOT / "instance")
@@ -59,7 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     for blueprint in (public_bp, auth_bp, admin_bp, admin_legislators_bp, ops_bp, letters_bp,
                       letters_admin_bp, embed_bp, admin_reach_bp, admin_documents_bp,
-                      two_factor_bp, admin_review_bp):
+                      two_factor_bp, admin_review_bp, supporters_bp, dashboard_bp):
         app.register_blueprint(blueprint)
 
     from flask_babel import format_number, format_percent, get_locale

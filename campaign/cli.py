@@ -35,7 +35,8 @@ def register_commands(app: Flask) -> None:
     from campaign.legislators.cli import legislators_group
 
     for command in (db_group, organizer_group, petitions_group, demo, worker, purge,
-                    legislators_group, ingest_command, extract_command, backup, restore):
+                    legislators_group, ingest_command, extract_command, backup, restore,
+                    export_group):
         app.cli.add_command(command)
 
 
@@ -225,15 +226,26 @@ def worker(once: bool, interval: float) -> None:
 @click.option("--dry-run", is_flag=True, help="Only say what would be removed.")
 @with_appcontext
 def purge(dry_run: bool) -> None:
-    """Delete unconfirmed signatures older than CAMPAIGN_PENDING_PURGE_DAYS."""
-    from campaign.services import signing
+    """Delete old unconfirmed signatures; anonymise petitions closed long ago.
+
+    Unconfirmed signatures go after CAMPAIGN_PENDING_PURGE_DAYS; the personal data of petitions
+    closed more than CAMPAIGN_RETENTION_DAYS_AFTER_CLOSE days ago is blanked (counts stay).
+    """
+    from campaign.services import privacy, signing
 
     days = current_app.config["PENDING_PURGE_DAYS"]
     count = signing.purge_unconfirmed(db.session, days, dry_run=dry_run)
+    retention_days = current_app.config["RETENTION_DAYS_AFTER_CLOSE"]
+    report = privacy.anonymise_closed(db.session, retention_days, dry_run=dry_run)
     if not dry_run:
         db.session.commit()
     verb = "would remove" if dry_run else "removed"
     click.echo(f"{verb} {count} unconfirmed signature(s) older than {days} days")
+    verb = "would anonymise" if dry_run else "anonymised"
+    click.echo(f"{verb} {report.signatures} signature(s) and {report.organisations} "
+               f"organisation contact(s) of {report.petitions} petition(s) closed more than "
+               f"{retention_days} days ago; {report.signatories} person(s) with nothing else "
+               f"left {'would be' if dry_run else 'were'} erased")
 
 
 # -- backup and restore -----------------------------------------------------------------------
@@ -268,3 +280,46 @@ def restore(path: Path, yes: bool) -> None:
     except backups.BackupError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"restored {pages} pages from {path}")
+
+
+# -- exports ----------------------------------------------------------------------------------
+
+@click.group("export")
+def export_group() -> None:
+    """Exports of personal data (each one is recorded in the audit log)."""
+
+
+@export_group.command("signatures")
+@click.argument("slug")
+@click.option("--output", type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+              default="-", help="Write to this file instead of standard output.")
+@click.option("--state", type=click.Choice(["confirmed", "pending", "all"]), default="confirmed",
+              show_default=True)
+@with_appcontext
+def export_signatures(slug: str, output: str, state: str) -> None:
+    """Write the signatories of a petition as CSV (to standard output by default)."""
+    from campaign.models import Petition
+    from campaign.services import exports
+
+    petition = db.session.scalar(select(Petition).where(Petition.slug == slug))
+    if petition is None:
+        raise click.ClickException(f"no petition with the slug {slug!r}")
+    filters = exports.ExportFilters(campaign_id=petition.campaign_id, petition_id=petition.id,
+                                    state=state)
+    entry_id = exports.start_audit(db.session, filters, None)
+    db.session.commit()
+    session = db.new_session()
+    # newline="": the csv module writes its own line endings.
+    out = None if output == "-" else open(output, "w", encoding="utf-8", newline="")  # noqa: SIM115
+    try:
+        for chunk in exports.csv_chunks(
+                session, filters,
+                on_done=lambda rows: exports.finish_audit(session, entry_id, rows)):
+            if out is None:
+                click.echo(chunk, nl=False)
+            else:
+                out.write(chunk)
+    finally:
+        session.close()
+        if out is not None:
+            out.close()

@@ -60,6 +60,15 @@ DEFAULTS: dict[str, Any] = {
                              "yahoo.com,icloud.com,me.com,proton.me,protonmail.com,gmx.de,"
                              "gmx.net,web.de,mail.ru,yandex.ru,qq.com,163.com,126.com"),
     "TWO_FACTOR_ISSUER": "Campaign Toolkit",
+    # Personal data of a petition closed longer than this is anonymised by `campaign purge`.
+    "RETENTION_DAYS_AFTER_CLOSE": 180,
+    # How long a link to see or erase one's data, or to unsubscribe, stays valid.
+    "DATA_LINK_MAX_AGE_HOURS": 48,
+    "UNSUBSCRIBE_LINK_MAX_AGE_DAYS": 365,
+    # Page views are counted in memory and written to the database at most this often.
+    "PAGE_VIEW_FLUSH_SECONDS": 10,
+    # The dashboard's GROUP BY results are reused for this long (the worker refreshes them).
+    "DASHBOARD_MAX_AGE_SECONDS": 300,
     "DEFAULT_LANGUAGE": "en",
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     # argon2id cost: the library's defaults (RFC 9106); lower only in tests.

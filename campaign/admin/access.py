@@ -74,7 +74,10 @@ def declare(endpoint: str, role: Role) -> None:
 
 
 def scope_argument(name: str, model: Any) -> None:
-    """Tell the guard that URL argument `name` is the id of `model`, which has a campaign_id."""
+    """Tell the guard that URL argument `name` is the id of `model`.
+
+    The model has a `campaign_id`, or a `petition_id` through which its campaign is found.
+    """
     SCOPES[name] = model
 
 
@@ -96,8 +99,11 @@ def campaign_of(view_args: dict[str, Any]) -> int | None:
         return int(view_args["campaign_id"])
     for name, model in SCOPES.items():
         if name in view_args:
-            campaign_id = db.session.scalar(select(model.campaign_id)
-                                             .where(model.id == view_args[name]))
+            if hasattr(model, "campaign_id"):
+                query = select(model.campaign_id)
+            else:  # objects of a petition (invalidations, co-signing organisations)
+                query = select(Petition.campaign_id).join(model, model.petition_id == Petition.id)
+            campaign_id = db.session.scalar(query.where(model.id == view_args[name]))
             if campaign_id is None:
                 abort(404)
             return int(campaign_id)
@@ -153,3 +159,10 @@ def _guard() -> Any:
 
 def init_app(app: Flask) -> None:
     app.before_request(_guard)
+def can_export(organizer: object, campaign_id: int) -> bool:
+    """Whether this organizer may export personal data of a campaign: its owners only.
+
+    The one place that decides it (the CSV export, the PDF with names, the audit log).
+    """
+    role = organizers.role_in(db.session, organizer, campaign_id)  # type: ignore[arg-type]
+    return role is Role.OWNER

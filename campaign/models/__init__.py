@@ -1,6 +1,8 @@
 """Every model, imported so that `Base.metadata` knows all tables."""
 
+from campaign.models.audit import AuditEntry
 from campaign.models.campaigns import Campaign, Membership, Role
+from campaign.models.consents import Consent, ConsentText
 from campaign.models.embeds import EmbedSite
 from campaign.models.documents import (Call, CallState, Document, DocumentKind,
                                        LetterCampaignSource, PetitionSource)
@@ -15,10 +17,18 @@ from campaign.models.letters import (
     ReplyStatus,
 )
 from campaign.models.mail import MailState, OutboundEmail
+from campaign.models.organisations import CosignState, OrganisationSignature
 from campaign.models.organizers import Organizer, OrganizerSession
 from campaign.models.petitions import Petition, PetitionCountryCount, PetitionState
 from campaign.models.postcodes import PostcodeArea
 from campaign.models.signatures import Signatory, Signature, SignatureState
+from campaign.models.tracking import (
+    DashboardSnapshot,
+    InvalidatedSignature,
+    Invalidation,
+    MilestoneNotice,
+    PetitionDailyViews,
+)
 from campaign.models.translations import PetitionTranslation
 
 __all__ = [
@@ -32,5 +42,8 @@ __all__ = [
     "Petition", "PetitionCountryCount", "PetitionState",
     "PostcodeArea",
     "Signatory", "Signature", "SignatureState",
+    "AuditEntry", "Consent", "ConsentText", "CosignState", "OrganisationSignature",
+    "DashboardSnapshot", "InvalidatedSignature", "Invalidation", "MilestoneNotice",
+    "PetitionDailyViews",
     "EmbedSite", "PetitionTranslation",
 ]

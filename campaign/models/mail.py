@@ -32,6 +32,8 @@ class OutboundEmail(Base):
     body_text: Mapped[str] = mapped_column(Text)
     # What the message is about, for organizers reading the outbox ("confirm-signature", ...).
     kind: Mapped[str] = mapped_column(String(40), default="")
+    # Supporter mail carries a one-click unsubscribe link in its List-Unsubscribe header.
+    unsubscribe_url: Mapped[str] = mapped_column(String(500), default="")
     state: Mapped[MailState] = mapped_column(
         Enum(MailState, native_enum=False, length=16,
              values_callable=lambda e: [m.value for m in e]),

@@ -43,6 +43,8 @@ class Petition(Base):
     # Signature counts at which the organizers are told, ascending.
     milestones: Mapped[list[int]] = mapped_column(JSON, default=list)
     default_language: Mapped[str] = mapped_column(String(16), default="en")
+    # A joint statement: organisations may co-sign it besides people.
+    joint_statement: Mapped[bool] = mapped_column(default=False)
     # Confirmed signatures, kept up to date on confirmation: pages never count rows.
     signature_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -24,7 +24,7 @@ from sqlalchemy import bindparam, select
 from campaign.extensions import db
 from campaign.models import Petition, PetitionState
 from campaign.public.forms import SignForm
-from campaign.services import documents, petition_translations, petitions
+from campaign.services import cosigning, documents, petition_translations, petitions
 
 # Not a token itself: it is swapped for the visitor's own token on every response.
 _TOKEN_PLACEHOLDER = "csrf-token-placeholder-4d1f0c"  # noqa: S105 - not a secret
@@ -112,7 +112,9 @@ def petition_page(petition: Petition, source: str) -> str:
         # (petitions.mark_changed), so they are part of the cached page's version.
         return {"content": petition_translations.content_for(db.session, petition,
                                                              str(get_locale())),
-                "sources": documents.petition_sources(db.session, petition.id)}
+                "sources": documents.petition_sources(db.session, petition.id),
+                "organisations": (cosigning.approved(db.session, petition.id)
+                                  if petition.joint_statement else None)}
 
     if not _cacheable():
         return render_template("public/petition.html", petition=petition,

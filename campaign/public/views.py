@@ -22,8 +22,17 @@ from campaign.i18n import use_content_language
 from campaign.models import Petition, PetitionState
 from campaign.public import pages
 from campaign.public.forms import ConfirmForm, SignForm
-from campaign.services import (abuse, documents, notifications, petition_translations, petitions,
-                               signing)
+from campaign.services import (
+    abuse,
+    consents,
+    cosigning,
+    documents,
+    notifications,
+    pageviews,
+    petition_translations,
+    petitions,
+    signing,
+)
 
 bp = Blueprint("public", __name__)
 
@@ -56,14 +65,19 @@ def _content(petition: Petition) -> petition_translations.PetitionContent:
 
 def _render_petition(petition: Petition, form: SignForm, status: int = 200,
                      notice: str | None = None) -> ResponseReturnValue:
+    organisations = (cosigning.approved(db.session, petition.id) if petition.joint_statement
+                     else None)
     return render_template("public/petition.html", petition=petition, form=form,
                            notice=notice, content=_content(petition),
-                           sources=documents.petition_sources(db.session, petition.id)), status
+                           sources=documents.petition_sources(db.session, petition.id),
+                           organisations=organisations), status
 
 
 @bp.get("/petitions/<slug>")
 def petition(slug: str) -> ResponseReturnValue:
     petition = _petition_or_404(slug)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    pageviews.record_view(app, petition.id)
     return pages.petition_page(petition, source=request.args.get("source", "")[:64])
 
 
@@ -99,6 +113,11 @@ def sign(slug: str) -> ResponseReturnValue:
                 resend_limit=current_app.config["CONFIRM_RESEND_LIMIT"], flagged=flagged)
         except signing.PetitionClosedError:
             return _render_petition(petition, form, 409)
+        if outcome.created and outcome.signature_id is not None:
+            consents.record_for_signature(db.session, outcome.signature_id, {
+                "updates": str(form.consent_updates.label.text),
+                "show_name": str(form.show_name.label.text)},
+                language=str(get_locale() or "en"), method="petition-form")
         if outcome.confirmation_queued and outcome.signature_id is not None:
             notifications.queue_confirmation(db.session, petition, outcome.signature_id,
                                              form.email.data, form.name.data,

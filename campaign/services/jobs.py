@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from campaign.services import petitions
+from campaign.services import petitions, stats
 
 
 def run_periodic(app: Flask) -> None:
-    """Close expired petitions; ask letter writers about replies; forget abandoned drafts."""
+    """Close expired petitions; ask letter writers about replies; forget abandoned drafts;
+    refresh stale dashboard figures."""
     from campaign.extensions import db
     from campaign.services import letter_mail, letters
 
@@ -21,5 +22,6 @@ def run_periodic(app: Flask) -> None:
                 session.commit()
             if letters.forget_stale_drafts(session, app.config["LETTER_DRAFT_FORGET_DAYS"]):
                 session.commit()
+            stats.refresh_stale(session, app.config["DASHBOARD_MAX_AGE_SECONDS"])
         finally:
             session.close()

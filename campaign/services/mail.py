@@ -40,15 +40,17 @@ def check_header_value(value: str) -> str:
 
 
 def queue_email(session: Session, *, to: str, subject: str, body: str, kind: str = "",
-                reply_to: str = "", campaign_id: int | None = None) -> OutboundEmail:
+                reply_to: str = "", campaign_id: int | None = None,
+                unsubscribe_url: str = "") -> OutboundEmail:
     """Add a message to the outbox in the caller's transaction; it is sent after commit.
 
     `campaign_id` names the campaign whose owners may see the message in the outbox.
     """
-    for value in (to, subject, reply_to):
+    for value in (to, subject, reply_to, unsubscribe_url):
         check_header_value(value)
     email = OutboundEmail(to_address=to, subject=subject, body_text=body, kind=kind,
-                          reply_to=reply_to, campaign_id=campaign_id)
+                          reply_to=reply_to, campaign_id=campaign_id,
+                          unsubscribe_url=unsubscribe_url)
     session.add(email)
     return email
 
@@ -64,6 +66,10 @@ def build_message(email: OutboundEmail, mail_from: str) -> EmailMessage:
     msg["Date"] = format_datetime(email.created_at)
     domain = parseaddr(mail_from)[1].rpartition("@")[2] or "localhost"
     msg["Message-ID"] = make_msgid(idstring=str(email.id), domain=domain)
+    if email.unsubscribe_url:
+        # RFC 8058 one-click: mail clients POST to the link; the page behind it accepts that.
+        msg["List-Unsubscribe"] = f"<{email.unsubscribe_url}>"
+        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg.set_content(email.body_text)
     return msg
 

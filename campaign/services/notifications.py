@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy.orm import Session
 
 from campaign.i18n import LANGUAGES, text_direction
-from campaign.models import Petition
-from campaign.services.mail import queue_email
+from campaign.models import Petition, Signature
 from campaign.services.petition_translations import content_for
 from campaign.services.signing import confirmation_token
 
@@ -16,6 +15,8 @@ from campaign.services.signing import confirmation_token
 def queue_confirmation(session: Session, petition: Petition, signature_id: int, email: str,
                        name: str, language: str = "en") -> None:
     """Queue the double opt-in email with its confirmation link."""
+    from campaign.services import supporter_mail
+
     token = confirmation_token(current_app.config["SECRET_KEY"], signature_id)
     # The link keeps the language the supporter signed in, so the confirm page speaks it too.
     prefix = f"/{language}" if language in LANGUAGES else ""
@@ -26,14 +27,20 @@ def queue_confirmation(session: Session, petition: Petition, signature_id: int, 
         name, title = _isolated(name), _isolated(title)
     with force_locale(language):
         subject = gettext("Please confirm your signature: %(title)s", title=title)
-        body = render_template("emails/confirm_signature.txt", title=title, name=name,
-                               link=link, max_age_days=current_app.config["CONFIRM_MAX_AGE_DAYS"])
-    queue_email(session, to=email, subject=_one_line(subject), body=body,
-                kind="confirm-signature", campaign_id=petition.campaign_id)
+    # Through supporter_mail: the footer and List-Unsubscribe carry the unsubscribe link.
+    signature = session.get(Signature, signature_id)
+    supporter_mail.queue(session, signatory_id=signature.signatory_id if signature else None,
+                         to=email, subject=_one_line(subject), template="confirm_signature.txt",
+                         language=language, kind="confirm-signature", title=title, name=name,
+                         campaign_id=petition.campaign_id, link=link,
+                         max_age_days=current_app.config["CONFIRM_MAX_AGE_DAYS"])
 
 
 def after_confirmation(session: Session, petition: Petition) -> None:
     """Work that follows a newly counted signature (milestones and the like)."""
+    from campaign.services import milestones
+
+    milestones.notify_crossed(session, petition.id)
 
 
 def _one_line(text: str) -> str:

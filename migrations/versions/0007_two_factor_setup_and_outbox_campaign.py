@@ -1,8 +1,8 @@
 """Hardening: a TOTP secret offered during two-factor set-up is kept on the server-side session;
 outgoing mail names its campaign, so that only that campaign's owners see it in the outbox.
 
-Revision ID: 0008
-Revises: 0002
+Revision ID: 0007
+Revises: 0006
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = '0003'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

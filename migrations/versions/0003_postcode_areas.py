@@ -1,6 +1,6 @@
 """Postcode-to-area table for finding a supporter's legislators.
 
-Revision ID: 0004
+Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-23 13:27:41
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
+revision = '0003'
 down_revision = '0002'
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """Documents, the calls to action found in them, and the petitions and letter campaigns made from them.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-23 13:26:27.671303
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import campaign.db
 
-revision = '0003'
-down_revision = '0009'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

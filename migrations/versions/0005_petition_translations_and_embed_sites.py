@@ -1,7 +1,7 @@
 """Petition translations (title, summary, text per language) and the sites that may embed a petition.
 
-Revision ID: 0009
-Revises: 0002
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-23 13:25:03.830013
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import campaign.db
 
-revision = "0009"
-down_revision = '0005'
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Letters to legislators and the templates organizers write for them.
 
-Revision ID: 0005
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-23 13:24:38.483256
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 import campaign.db
 
 
-revision = '0005'
-down_revision = '0004'
+revision = '0004'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,96 @@
+"""Consents: recorded with the exact wording shown and how they were given; withdrawn in one
+click from any supporter email (a signed unsubscribe link)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from campaign.db import insert_ignoring_conflicts, utcnow
+from campaign.models import Consent, ConsentText, Signatory, Signature
+
+UNSUBSCRIBE_SALT = "unsubscribe"
+# What each consent is for; the wording itself is whatever the form showed.
+PURPOSES = ("updates", "show_name")
+
+
+def consent_text_id(session: Session, purpose: str, language: str, text: str) -> int:
+    """The row for this exact wording, created the first time it is shown."""
+    text_hash = hashlib.sha256(f"{purpose}\n{language}\n{text}".encode()).hexdigest()
+    new_id = insert_ignoring_conflicts(session, ConsentText.__table__, {
+        "purpose": purpose, "language": language, "text": text, "text_hash": text_hash,
+        "first_shown_at": utcnow()}, ["text_hash"])
+    if new_id is not None:
+        return int(new_id)
+    return session.execute(select(ConsentText.id)
+                           .where(ConsentText.text_hash == text_hash)).scalar_one()
+
+
+def record(session: Session, signatory_id: int, purpose: str, *, text: str, language: str,
+           method: str, petition_id: int | None = None) -> Consent:
+    """Record that a person agreed to `purpose` after being shown `text`."""
+    consent = Consent(signatory_id=signatory_id, purpose=purpose,
+                      consent_text_id=consent_text_id(session, purpose, language, text),
+                      method=method, petition_id=petition_id, given_at=utcnow())
+    session.add(consent)
+    return consent
+
+
+def record_for_signature(session: Session, signature_id: int, wordings: dict[str, str], *,
+                         language: str, method: str) -> int:
+    """Record the consents ticked on a signing form; `wordings` maps purpose to the label shown."""
+    signature = session.get(Signature, signature_id)
+    if signature is None or signature.signatory_id is None:
+        return 0
+    given = {"updates": signature.consent_updates, "show_name": signature.show_name}
+    recorded = 0
+    for purpose, text in wordings.items():
+        if given.get(purpose):
+            record(session, signature.signatory_id, purpose, text=text, language=language,
+                   method=method, petition_id=signature.petition_id)
+            recorded += 1
+    return recorded
+
+
+def active_consents(session: Session, signatory_id: int) -> list[tuple[Consent, ConsentText]]:
+    return [(c, t) for c, t in session.execute(
+        select(Consent, ConsentText).join(ConsentText, Consent.consent_text_id == ConsentText.id)
+        .where(Consent.signatory_id == signatory_id).order_by(Consent.given_at))]
+
+
+def withdraw_updates(session: Session, signatory_id: int) -> int:
+    """Stop every email from the organizers to this person; returns consents withdrawn."""
+    now = utcnow()
+    withdrawn = session.execute(
+        update(Consent).where(Consent.signatory_id == signatory_id, Consent.purpose == "updates",
+                              Consent.withdrawn_at.is_(None))
+        .values(withdrawn_at=now)).rowcount
+    session.execute(update(Signature).where(Signature.signatory_id == signatory_id)
+                    .values(consent_updates=False))
+    return int(withdrawn or 0)
+
+
+def unsubscribe_token(secret_key: str, signatory_id: int) -> str:
+    # The token names the record, never the address: a forwarded email leaks no more.
+    return URLSafeTimedSerializer(secret_key, salt=UNSUBSCRIBE_SALT).dumps({"p": signatory_id})
+
+
+def unsubscribe_url(base_url: str, secret_key: str, signatory_id: int) -> str:
+    return f"{base_url.rstrip('/')}/unsubscribe/{unsubscribe_token(secret_key, signatory_id)}"
+
+
+def signatory_for_unsubscribe(session: Session, secret_key: str, token: str,
+                              max_age_days: int) -> Signatory | None:
+    """The person an unsubscribe link is for; None if damaged, expired or erased."""
+    serializer = URLSafeTimedSerializer(secret_key, salt=UNSUBSCRIBE_SALT)
+    try:
+        payload = serializer.loads(token, max_age=int(timedelta(days=max_age_days).total_seconds()))
+    except BadSignature:
+        return None
+    if not isinstance(payload, dict) or not isinstance(payload.get("p"), int):
+        return None
+    return session.get(Signatory, payload["p"])
