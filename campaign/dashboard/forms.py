@@ -70,10 +70,10 @@ class DeliveryForm(FlaskForm):
 
 
 class InvalidateForm(FlaskForm):
-    grouping = HiddenField(validators=[DataRequired()])
-    key = HiddenField(validators=[DataRequired(), Length(max=320)])
-    window_start = HiddenField(validators=[DataRequired()])
-    window_minutes = HiddenField(validators=[DataRequired()])
+    grouping = HiddenField(filters=[nfc], validators=[DataRequired(), Length(max=16)])
+    key = HiddenField(filters=[nfc], validators=[DataRequired(), Length(max=320)])
+    window_start = HiddenField(filters=[nfc], validators=[DataRequired(), Length(max=40)])
+    window_minutes = HiddenField(filters=[nfc], validators=[DataRequired(), Length(max=8)])
     reason = TextAreaField("Reason", filters=[nfc],
                            validators=[DataRequired("Give a reason: it goes in the audit log."),
                                        Length(max=500), PlainText(allow_newlines=True)])

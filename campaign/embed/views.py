@@ -124,7 +124,8 @@ def sign(slug: str) -> ResponseReturnValue:
             return _render_form(petition, form, origins, 409)
         if outcome.confirmation_queued and outcome.signature_id is not None:
             notifications.queue_confirmation(db.session, petition, outcome.signature_id,
-                                             form.email.data, form.name.data, language)
+                                             form.email.data, form.name.data, language,
+                                             signatory_id=outcome.signatory_id)
         db.session.commit()
         mailer.dispatch()
     # The same answer whoever signs, as on the public form.

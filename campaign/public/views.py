@@ -113,15 +113,16 @@ def sign(slug: str) -> ResponseReturnValue:
                 resend_limit=current_app.config["CONFIRM_RESEND_LIMIT"], flagged=flagged)
         except signing.PetitionClosedError:
             return _render_petition(petition, form, 409)
-        if outcome.created and outcome.signature_id is not None:
-            consents.record_for_signature(db.session, outcome.signature_id, {
-                "updates": str(form.consent_updates.label.text),
-                "show_name": str(form.show_name.label.text)},
+        if outcome.created and outcome.signatory_id is not None:
+            consents.record_for_signature(db.session, outcome.signatory_id, petition.id, {
+                "updates": (form.consent_updates.data, str(form.consent_updates.label.text)),
+                "show_name": (form.show_name.data, str(form.show_name.label.text))},
                 language=str(get_locale() or "en"), method="petition-form")
         if outcome.confirmation_queued and outcome.signature_id is not None:
             notifications.queue_confirmation(db.session, petition, outcome.signature_id,
                                              form.email.data, form.name.data,
-                                             str(get_locale() or "en"))
+                                             str(get_locale() or "en"),
+                                             signatory_id=outcome.signatory_id)
         db.session.commit()
         mailer.dispatch()
     # Identical for a first signature, a repeat and a bot: nobody learns who has signed.

@@ -40,18 +40,18 @@ def record(session: Session, signatory_id: int, purpose: str, *, text: str, lang
     return consent
 
 
-def record_for_signature(session: Session, signature_id: int, wordings: dict[str, str], *,
-                         language: str, method: str) -> int:
-    """Record the consents ticked on a signing form; `wordings` maps purpose to the label shown."""
-    signature = session.get(Signature, signature_id)
-    if signature is None or signature.signatory_id is None:
-        return 0
-    given = {"updates": signature.consent_updates, "show_name": signature.show_name}
+def record_for_signature(session: Session, signatory_id: int, petition_id: int,
+                         ticked: dict[str, tuple[bool, str]], *, language: str,
+                         method: str) -> int:
+    """Record the consents ticked on a signing form.
+
+    `ticked` maps each purpose to (whether it was ticked, the label shown beside the box).
+    """
     recorded = 0
-    for purpose, text in wordings.items():
-        if given.get(purpose):
-            record(session, signature.signatory_id, purpose, text=text, language=language,
-                   method=method, petition_id=signature.petition_id)
+    for purpose, (given, text) in ticked.items():
+        if given:
+            record(session, signatory_id, purpose, text=text, language=language,
+                   method=method, petition_id=petition_id)
             recorded += 1
     return recorded
 

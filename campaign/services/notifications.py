@@ -13,7 +13,8 @@ from campaign.services.signing import confirmation_token
 
 
 def queue_confirmation(session: Session, petition: Petition, signature_id: int, email: str,
-                       name: str, language: str = "en") -> None:
+                       name: str, language: str = "en", signatory_id: int | None = None
+                       ) -> None:
     """Queue the double opt-in email with its confirmation link."""
     from campaign.services import supporter_mail
 
@@ -28,8 +29,10 @@ def queue_confirmation(session: Session, petition: Petition, signature_id: int, 
     with force_locale(language):
         subject = gettext("Please confirm your signature: %(title)s", title=title)
     # Through supporter_mail: the footer and List-Unsubscribe carry the unsubscribe link.
-    signature = session.get(Signature, signature_id)
-    supporter_mail.queue(session, signatory_id=signature.signatory_id if signature else None,
+    if signatory_id is None:  # callers on the hot path pass it; others look it up
+        signature = session.get(Signature, signature_id)
+        signatory_id = signature.signatory_id if signature else None
+    supporter_mail.queue(session, signatory_id=signatory_id,
                          to=email, subject=_one_line(subject), template="confirm_signature.txt",
                          language=language, kind="confirm-signature", title=title, name=name,
                          campaign_id=petition.campaign_id, link=link,

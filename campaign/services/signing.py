@@ -50,6 +50,7 @@ class SignOutcome:
     signature_id: int | None
     created: bool
     confirmation_queued: bool
+    signatory_id: int | None = None
 
 
 def email_key(email: str) -> str:
@@ -94,7 +95,8 @@ def sign(session: Session, petition: Petition, request: SignatureRequest, *,
         "language": request.language, "confirmation_sends": 1, "created_at": now,
     }, ["petition_id", "signatory_id"])
     if new_id is not None:
-        return SignOutcome(int(new_id), created=True, confirmation_queued=not flagged)
+        return SignOutcome(int(new_id), created=True, confirmation_queued=not flagged,
+                           signatory_id=signatory_id)
     if flagged:
         # Past a limit: no re-send either, or a flooder could mail-bomb someone's inbox.
         return SignOutcome(None, created=False, confirmation_queued=False)
@@ -108,7 +110,8 @@ def sign(session: Session, petition: Petition, request: SignatureRequest, *,
         .values(confirmation_sends=Signature.confirmation_sends + 1)
         .returning(Signature.id)
     ).scalar_one_or_none()
-    return SignOutcome(resent, created=False, confirmation_queued=resent is not None)
+    return SignOutcome(resent, created=False, confirmation_queued=resent is not None,
+                       signatory_id=signatory_id)
 
 
 def confirmation_token(secret_key: str, signature_id: int) -> str:

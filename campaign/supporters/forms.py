@@ -26,7 +26,7 @@ class DataRequestForm(FlaskForm):
                         validators=[DataRequired(_l("Please enter your email address.")),
                                     Length(max=254, message=_l("This email address is too long."))])
     # The honeypot, as on the signing form.
-    website = StringField(_l("Leave this empty"), validators=[Optional()])
+    website = StringField(_l("Leave this empty"), filters=[nfc], validators=[Optional(), Length(max=200)])
 
     def validate_email(self, field: StringField) -> None:
         _valid_email(field)
@@ -55,7 +55,7 @@ class CosignForm(FlaskForm):
     authorised = BooleanField(_l("I am authorised to sign on behalf of this organisation"),
                               validators=[DataRequired(_l("Please confirm that you may sign for "
                                                           "the organisation."))])
-    website = StringField(_l("Leave this empty"), validators=[Optional()])
+    website = StringField(_l("Leave this empty"), filters=[nfc], validators=[Optional(), Length(max=200)])
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
