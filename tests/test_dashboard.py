@@ -16,7 +16,7 @@ from campaign.extensions import db
 from campaign.models import MilestoneNotice, OutboundEmail, Petition, PetitionDailyViews
 from campaign.models import SignatureState as S
 from campaign.services import charts, milestones, notifications, pageviews, stats
-from tests.conftest import login, make_petition
+from tests.conftest import browser_login, login, make_petition
 from tests.signatory_factories import add_many, add_signature
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -192,10 +192,7 @@ def test_dashboard_in_chromium(app: Flask, petition: dict, organizer: dict,
             # The browser's own favicon request 404s; what matters is the CSP and scripts.
             page.on("console", lambda msg: errors.append(msg.text)
                     if msg.type == "error" and "Refused" in msg.text else None)
-            page.goto(f"{live_server.url}/login")
-            page.fill("input[name=email]", organizer["email"])
-            page.fill("input[name=password]", organizer["password"])
-            page.click("button[type=submit]")
+            browser_login(page, app, live_server.url, organizer["email"])
             page.goto(f"{live_server.url}/admin/petitions/{petition['id']}/dashboard")
             chart = page.locator("#chart-daily")
             box = chart.bounding_box()
