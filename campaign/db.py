@@ -129,7 +129,7 @@ def _insert_ignoring(dialect: str, preparer: Any, table: Any, keys: tuple[str, .
     """
     quote = preparer.quote
     # Only quoted identifiers from the models go into the text; values are bound parameters.
-    sql = (f"INSERT INTO {preparer.format_table(table)} "  # noqa: S608
+    sql = (f"INSERT INTO {preparer.format_table(table)} "  # noqa: S608  # nosec B608 - quoted model identifiers only
            f"({', '.join(quote(k) for k in keys)}) VALUES ({', '.join(':' + k for k in keys)}) "
            f"ON CONFLICT ({', '.join(quote(c) for c in conflict_columns)}) DO NOTHING "
            f"RETURNING {quote('id')}")

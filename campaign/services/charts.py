@@ -54,7 +54,8 @@ def bar_chart(chart_id: str, title: str, rows: list[tuple[str, int]]) -> Markup:
             f'<text x="{LABEL_WIDTH + width + 6}" y="{middle:.1f}" class="value">'
             f'{value:,}</text></g>')
     parts.append("</svg>")
-    return Markup("".join(parts))  # noqa: S704 - every text in `parts` went through escape()
+    # nosemgrep: no-markup-on-variables (reviewed: escaped above)
+    return Markup("".join(parts))  # noqa: S704  # nosec B704 - every text in `parts` went through escape()
 
 
 def daily_chart(chart_id: str, title: str, days: list[tuple[date, int, int]]) -> Markup:
@@ -65,7 +66,8 @@ def daily_chart(chart_id: str, title: str, days: list[tuple[date, int, int]]) ->
     parts = [_open(chart_id, title, height)]
     if not days:
         parts.append('<text x="8" y="24">No confirmed signatures yet</text></svg>')
-        return Markup("".join(parts))  # noqa: S704 - no user text here  # noqa: S704 - every text in `parts` went through escape()
+        # nosemgrep: no-markup-on-variables (reviewed: escaped above)
+        return Markup("".join(parts))  # noqa: S704  # nosec B704 - no user text here
     max_daily = max(d for _, d, _ in days) or 1
     max_total = days[-1][2] or 1
     step = plot_w / len(days)
@@ -106,4 +108,5 @@ def daily_chart(chart_id: str, title: str, days: list[tuple[date, int, int]]) ->
     parts.append(f'<text x="{left}" y="{height - 8}" font-size="11">Columns: confirmed per day '
                  f'(left scale). Dashed line with squares: running total (right scale).</text>')
     parts.append("</svg>")
-    return Markup("".join(parts))  # noqa: S704 - every text in `parts` went through escape()
+    # nosemgrep: no-markup-on-variables (reviewed: escaped above)
+    return Markup("".join(parts))  # noqa: S704  # nosec B704 - every text in `parts` went through escape()

@@ -121,7 +121,7 @@ def parse_yaml(path: Path) -> list[ChamberBatch]:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         with path.open(encoding="utf-8") as handle:
-            people = yaml.load(handle, Loader=loader)  # noqa: S506 - a safe loader
+            people = yaml.load(handle, Loader=loader)  # noqa: S506  # nosec B506 - a safe loader
     except yaml.YAMLError as exc:
         raise ImportRefused([RowProblem(path.name, f"not valid YAML: {exc}")]) from None
     if not isinstance(people, list):
