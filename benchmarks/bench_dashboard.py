@@ -70,7 +70,7 @@ def _setup_app(url: str) -> tuple[object, int, int]:
     engine.dispose()
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": SECRET, "TESTING": True,
                       "INSTANCE_PATH": tempfile.mkdtemp(prefix="bench-dashboard-"),
-                      "RATELIMIT_ENABLED": False, "MAIL_DELIVERY": "worker"})
+                      "MAIL_DELIVERY": "worker"})
     with app.app_context():
         person = organizers.create_organizer(db.session, "bench@example.org", PASSWORD)
         campaign = organizers.create_campaign(db.session, person, "Bench", "bench")

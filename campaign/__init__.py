@@ -12,10 +12,11 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the Flask app; `config` overrides defaults and CAMPAIGN_* variables."""
-    from campaign import errors, mailer, security
+    from campaign import errors, i18n, mailer, ratelimit, security
+    from campaign.admin import access
     from campaign.admin.documents import bp as admin_documents_bp
     from campaign.admin.legislators import bp as admin_legislators_bp
-    from campaign.admin import access
+    from campaign.admin.reach import bp as admin_reach_bp
     from campaign.admin.review import bp as admin_review_bp
     from campaign.admin.views import bp as admin_bp
     from campaign.auth import sessions
@@ -23,15 +24,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from campaign.auth.views import bp as auth_bp
     from campaign.config import load_config
     from campaign.dashboard.views import bp as dashboard_bp
-    from campaign.extensions import babel, csrf, db, limiter, login_manager
+    from campaign.embed.views import bp as embed_bp
+    from campaign.extensions import babel, csrf, db, login_manager
     from campaign.i18n import select_locale
     from campaign.letters.admin import bp as letters_admin_bp
     from campaign.letters.views import bp as letters_bp
     from campaign.ops import bp as ops_bp
     from campaign.public.views import bp as public_bp
-    from campaign import i18n
-    from campaign.admin.reach import bp as admin_reach_bp
-    from campaign.embed.views import bp as embed_bp
     from campaign.supporters.views import bp as supporters_bp
 
     overrides = dict(config or {})
@@ -40,7 +39,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                 template_folder=str(PROJECT_ROOT / "templates"),
                 static_folder=str(PROJECT_ROOT / "static"))
     app.config.update(load_config(instance_path, overrides))
-    app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
     app.config["RATELIMIT_KEY_PREFIX"] = app.config.get("RATELIMIT_KEY_PREFIX",
                                                         app.config["REDIS_PREFIX"])
 
@@ -49,7 +47,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     configure_hashing(app.config["PASSWORD_HASH_TIME_COST"], app.config["PASSWORD_HASH_MEMORY_KIB"])
     db.init_app(app)
     csrf.init_app(app)
-    limiter.init_app(app)
+    ratelimit.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     mailer.init_app(app)

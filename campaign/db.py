@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask, g
 from sqlalchemy import DateTime, MetaData, TypeDecorator, bindparam, create_engine, event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 # Deterministic constraint names, so that migrations can name what they alter.
@@ -92,17 +92,19 @@ class Database:
             session.close()
 
 
-def insert_ignoring_conflicts(session: Session, table: Any, values: dict[str, Any],
-                              conflict_columns: list[str]) -> Any:
+def insert_ignoring_conflicts(executor: Session | Connection, table: Any,
+                              values: dict[str, Any], conflict_columns: list[str]) -> Any:
     """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL; returns the new id or None.
 
-    The unique constraint decides who wins a race, not a SELECT before the INSERT.
+    The unique constraint decides who wins a race, not a SELECT before the INSERT. Hot paths
+    pass the session's Connection: the same transaction at half the cost of going through
+    the ORM session.
     """
     values = _with_column_defaults(table, values)
-    dialect = session.get_bind().dialect
+    dialect = executor.dialect if isinstance(executor, Connection) else executor.get_bind().dialect
     stmt = _insert_ignoring(dialect.name, dialect.identifier_preparer, table, tuple(values),
                             tuple(conflict_columns))
-    return session.execute(stmt, values).scalar_one_or_none()
+    return executor.execute(stmt, values).scalar_one_or_none()
 
 
 def _with_column_defaults(table: Any, values: dict[str, Any]) -> dict[str, Any]:

@@ -85,7 +85,7 @@ def build_world(app: Flask) -> World:
         db.session.commit()
         world.confirm_token = signing.confirmation_token(app.config["SECRET_KEY"],
                                                          outcome.signature_id or 0)
-        world.email_id = email.id
+        world.email_id = email
         from campaign.ingest.readers import read_bytes
         from campaign.models import Call, Campaign
         from campaign.services import documents

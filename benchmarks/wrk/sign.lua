@@ -4,6 +4,9 @@
 -- Addresses come from 2001:db8::/32, the range reserved for documentation: only a header.
 -- wrk's response() cannot tell which connection answered, so any fresh (cookie, token) pair
 -- from a GET is used by the next POST; a pair is used once.
+-- Email addresses are spread over big shared providers (ABUSE_SHARED_DOMAINS), as in a real
+-- surge: past the
+-- per-domain abuse limit, signatures from one private domain are stored as flagged (no email).
 -- Arguments after `--`: petition slug, run number.
 
 local threads = {}
@@ -23,6 +26,9 @@ function init(args)
   signed, pages, other = 0, 0, 0
 end
 
+local providers = {"gmail.com", "outlook.com", "hotmail.com", "yahoo.com", "icloud.com",
+                   "proton.me", "gmx.de", "web.de", "mail.ru", "qq.com"}
+
 local function client_address()
   sent = sent + 1
   return string.format("2001:db8:%x:%x::%x:%x", run, thread_no, math.floor(sent / 65536),
@@ -36,7 +42,8 @@ function request()
     queue[head] = nil
     head = head + 1
     local body = "csrf_token=" .. pair[2] .. "&name=Bench+Signer&email=s" .. run .. "-" ..
-      thread_no .. "-" .. sent .. "%40example.org&country=BE&postcode=1000&consent_updates=y"
+      thread_no .. "-" .. sent .. "%40" .. providers[sent % #providers + 1] ..
+      "&country=BE&postcode=1000&consent_updates=y"
     return wrk.format("POST", sign_path, {
       ["Cookie"] = pair[1],
       ["Content-Type"] = "application/x-www-form-urlencoded",

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from flask import (Blueprint, current_app, flash, redirect, render_template, request, session,
-                   url_for)
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 
 from campaign.auth.sessions import current_login, safe_next_url
 from campaign.auth.two_factor_forms import CodeForm
-from campaign.extensions import db, limiter
+from campaign.extensions import db
+from campaign.ratelimit import rate_limited
 from campaign.services import two_factor
 
 bp = Blueprint("two_factor", __name__, url_prefix="/login/two-factor")
@@ -28,8 +37,8 @@ def _next_url() -> str:
 
 
 @bp.route("", methods=["GET", "POST"])
-@limiter.limit(_code_limit, key_func=_code_key, methods=["POST"],
-               deduct_when=lambda response: response.status_code != 303)
+@rate_limited(_code_limit, key=_code_key, methods=["POST"],
+               charge_when=lambda response: response.status_code != 303)
 def verify() -> ResponseReturnValue:
     login = current_login()
     if login is None:
@@ -50,8 +59,8 @@ def verify() -> ResponseReturnValue:
 
 
 @bp.route("/setup", methods=["GET", "POST"])
-@limiter.limit(_code_limit, key_func=_code_key, methods=["POST"],
-               deduct_when=lambda response: response.status_code != 303)
+@rate_limited(_code_limit, key=_code_key, methods=["POST"],
+               charge_when=lambda response: response.status_code != 303)
 def setup() -> ResponseReturnValue:
     login = current_login()
     if login is None:

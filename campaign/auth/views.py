@@ -17,7 +17,8 @@ from flask_login import current_user
 
 from campaign.auth.forms import LoginForm
 from campaign.auth.sessions import safe_next_url
-from campaign.extensions import db, limiter
+from campaign.extensions import db
+from campaign.ratelimit import rate_limited
 from campaign.services import organizers, two_factor
 
 bp = Blueprint("auth", __name__)
@@ -33,8 +34,8 @@ def _login_key() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, key_func=_login_key, methods=["POST"],
-               deduct_when=lambda response: response.status_code != 303)
+@rate_limited(_login_limit, key=_login_key, methods=["POST"],
+               charge_when=lambda response: response.status_code != 303)
 def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("admin.index"))

@@ -30,15 +30,14 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 
-from campaign import mailer
-from campaign.clients import client_ip_hash
 from campaign.embed.forms import EmbedSignForm
-from campaign.extensions import csrf, db, limiter
+from campaign.extensions import csrf, db
 from campaign.i18n import use_content_language
 from campaign.models import Petition
+from campaign.public import submission
+from campaign.ratelimit import rate_limited
 from campaign.security import CONTENT_SECURITY_POLICY, embeddable
-from campaign.services import (abuse, embeds, notifications, petition_translations, petitions,
-                               signing)
+from campaign.services import embeds, petition_translations, petitions, signing
 
 bp = Blueprint("embed", __name__)
 
@@ -98,7 +97,7 @@ def sign_form(slug: str) -> ResponseReturnValue:
 @bp.post("/petitions/<slug>/embed/sign")
 @embeddable
 @csrf.exempt
-@limiter.limit(_sign_limit)
+@rate_limited(_sign_limit)
 def sign(slug: str) -> ResponseReturnValue:
     petition = _petition_or_404(slug)
     origins = embeds.allowed_origins(db.session, petition.id)
@@ -107,27 +106,11 @@ def sign(slug: str) -> ResponseReturnValue:
         return _render_form(petition, form, origins, 409)
     if not form.validate():
         return _render_form(petition, form, origins, 422)
-    if not form.is_bot():
-        language = str(get_locale() or "en")
-        ip_hash = client_ip_hash()
-        # Past a limit the signature is kept as flagged and the answer is the same.
-        flagged = abuse.guard_for(current_app).over_limit("sign", ip_hash=ip_hash,
-                                                          email=form.email.data)
-        try:
-            outcome = signing.sign(db.session, petition, signing.SignatureRequest(
-                name=form.name.data, email=form.email.data, country=form.country.data,
-                postcode=form.postcode.data or "", consent_updates=form.consent_updates.data,
-                show_name=form.show_name.data, source=form.site or "embed",
-                referrer=form.site, ip_hash=ip_hash, language=language),
-                resend_limit=current_app.config["CONFIRM_RESEND_LIMIT"], flagged=flagged)
-        except signing.PetitionClosedError:
-            return _render_form(petition, form, origins, 409)
-        if outcome.confirmation_queued and outcome.signature_id is not None:
-            notifications.queue_confirmation(db.session, petition, outcome.signature_id,
-                                             form.email.data, form.name.data, language,
-                                             signatory_id=outcome.signatory_id)
-        db.session.commit()
-        mailer.dispatch()
+    try:
+        submission.submit_signature(petition, form, source=form.site or "embed",
+                                    referrer=form.site, consent_method="embed")
+    except signing.PetitionClosedError:
+        return _render_form(petition, form, origins, 409)
     # The same answer whoever signs, as on the public form.
     return redirect(url_for("embed.thanks", slug=petition.slug, site=form.site_token.data),
                     code=303)

@@ -19,7 +19,7 @@ from flask_babel import get_locale
 
 from campaign import mailer
 from campaign.clients import client_ip_hash
-from campaign.extensions import db, limiter
+from campaign.extensions import db
 from campaign.letters.forms import (
     ConfirmSendForm,
     EditForm,
@@ -29,6 +29,7 @@ from campaign.letters.forms import (
     WriteForm,
 )
 from campaign.models import DeliveryMethod, Letter, LetterCampaign, LetterState
+from campaign.ratelimit import rate_limited
 from campaign.services import letter_delivery, letter_mail, letters
 from campaign.services.letter_templates import SupporterPart, TemplateProblem
 from campaign.services.mail import HeaderInjectionError
@@ -73,7 +74,7 @@ def campaign_page(slug: str) -> ResponseReturnValue:
 
 
 @bp.route("/<slug>/to/<int:legislator_id>", methods=["GET", "POST"])
-@limiter.limit(_rate_limit, methods=["POST"])
+@rate_limited(_rate_limit, methods=["POST"])
 def write(slug: str, legislator_id: int) -> ResponseReturnValue:
     letter_campaign = _letter_campaign_or_404(slug)
     legislator = letters.addressee(db.session, letter_campaign, legislator_id)
@@ -142,7 +143,7 @@ def draft(token: str) -> ResponseReturnValue:
 
 
 @bp.post("/draft/<token>")
-@limiter.limit(_rate_limit)
+@rate_limited(_rate_limit)
 def edit(token: str) -> ResponseReturnValue:
     letter = _letter_for(token, letters.DRAFT_SALT)
     form = EditForm()
@@ -184,7 +185,7 @@ def eml(token: str) -> ResponseReturnValue:
 
 
 @bp.post("/draft/<token>/send")
-@limiter.limit(_rate_limit)
+@rate_limited(_rate_limit)
 def send(token: str) -> ResponseReturnValue:
     letter = _letter_for(token, letters.DRAFT_SALT)
     form = SendForm()
@@ -208,7 +209,7 @@ def send(token: str) -> ResponseReturnValue:
 
 
 @bp.route("/send/<token>", methods=["GET", "POST"])
-@limiter.limit(_rate_limit, methods=["POST"])
+@rate_limited(_rate_limit, methods=["POST"])
 def confirm_send(token: str) -> ResponseReturnValue:
     # A GET sends nothing: mail scanners open links, people press buttons.
     letter = _letter_for(token, letters.SEND_SALT)
@@ -229,7 +230,7 @@ def confirm_send(token: str) -> ResponseReturnValue:
 
 
 @bp.route("/reply/<token>", methods=["GET", "POST"])
-@limiter.limit(_rate_limit, methods=["POST"])
+@rate_limited(_rate_limit, methods=["POST"])
 def reply(token: str) -> ResponseReturnValue:
     letter = _letter_for(token, letters.REPLY_SALT)
     form = ReplyForm()

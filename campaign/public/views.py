@@ -6,7 +6,6 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -16,15 +15,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 
 from campaign import mailer
-from campaign.clients import client_ip_hash
-from campaign.extensions import db, limiter
+from campaign.extensions import db
 from campaign.i18n import use_content_language
 from campaign.models import Petition, PetitionState
-from campaign.public import pages
+from campaign.public import pages, submission
 from campaign.public.forms import ConfirmForm, SignForm
+from campaign.ratelimit import rate_limited
 from campaign.services import (
-    abuse,
-    consents,
     cosigning,
     documents,
     notifications,
@@ -90,7 +87,7 @@ def petition_json(slug: str) -> ResponseReturnValue:
 
 
 @bp.post("/petitions/<slug>/sign")
-@limiter.limit(_sign_limit)
+@rate_limited(_sign_limit)
 def sign(slug: str) -> ResponseReturnValue:
     petition = _petition_or_404(slug)
     form = SignForm()
@@ -98,33 +95,12 @@ def sign(slug: str) -> ResponseReturnValue:
         return _render_petition(petition, form, 409)
     if not form.validate():
         return _render_petition(petition, form, 422)
-    if not form.is_bot():
-        ip_hash = client_ip_hash()
-        # Past a limit the signature is kept as flagged and the answer below is the same.
-        flagged = abuse.guard_for(current_app).over_limit("sign", ip_hash=ip_hash,
-                                                          email=form.email.data)
-        try:
-            outcome = signing.sign(db.session, petition, signing.SignatureRequest(
-                name=form.name.data, email=form.email.data, country=form.country.data,
-                postcode=form.postcode.data or "", consent_updates=form.consent_updates.data,
-                show_name=form.show_name.data, source=form.source.data or "",
-                referrer=request.referrer or "", ip_hash=ip_hash,
-                language=str(get_locale() or "en")),
-                resend_limit=current_app.config["CONFIRM_RESEND_LIMIT"], flagged=flagged)
-        except signing.PetitionClosedError:
-            return _render_petition(petition, form, 409)
-        if outcome.created and outcome.signatory_id is not None:
-            consents.record_for_signature(db.session, outcome.signatory_id, petition.id, {
-                "updates": (form.consent_updates.data, str(form.consent_updates.label.text)),
-                "show_name": (form.show_name.data, str(form.show_name.label.text))},
-                language=str(get_locale() or "en"), method="petition-form")
-        if outcome.confirmation_queued and outcome.signature_id is not None:
-            notifications.queue_confirmation(db.session, petition, outcome.signature_id,
-                                             form.email.data, form.name.data,
-                                             str(get_locale() or "en"),
-                                             signatory_id=outcome.signatory_id)
-        db.session.commit()
-        mailer.dispatch()
+    try:
+        submission.submit_signature(petition, form, source=form.source.data or "",
+                                    referrer=request.referrer or "",
+                                    consent_method="petition-form")
+    except signing.PetitionClosedError:
+        return _render_petition(petition, form, 409)
     # Identical for a first signature, a repeat and a bot: nobody learns who has signed.
     return redirect(url_for("public.thanks", slug=petition.slug), code=303)
 
@@ -156,7 +132,7 @@ def confirm_page(token: str) -> ResponseReturnValue:
 
 
 @bp.post("/confirm/<token>")
-@limiter.limit(_sign_limit)
+@rate_limited(_sign_limit)
 def confirm(token: str) -> ResponseReturnValue:
     form = ConfirmForm()
     signature, problem = _signature_for(token)

@@ -4,7 +4,7 @@ Past a limit nothing is refused: the caller stores the action as flagged, answer
 usual, and an organizer reviews it later (the UK Parliament petitions service works so). A
 refusal would tell a flooder when to switch addresses; a quiet flag tells them nothing.
 
-Counts live in the rate-limit storage of Flask-Limiter: Redis when configured (shared by all
+Counts live in the rate-limit storage (campaign/ratelimit.py): Redis when configured (shared by all
 workers), memory otherwise. Keys hold keyed hashes only, never addresses or domains.
 """
 
@@ -57,13 +57,13 @@ class AbuseGuard:
 
 
 def guard_for(app: Flask) -> AbuseGuard:
-    """The guard configured for an app, sharing Flask-Limiter's storage."""
-    from campaign.extensions import limiter
+    """The guard configured for an app, sharing the rate limits' storage."""
+    from campaign.ratelimit import limits_for
 
     guard: AbuseGuard | None = app.extensions.get("campaign_abuse")
     if guard is None:
         guard = AbuseGuard(
-            strategy=limiter.limiter, prefix=f"{app.config['RATELIMIT_KEY_PREFIX']}/abuse",
+            strategy=limits_for(app).strategy, prefix=f"{app.config['RATELIMIT_KEY_PREFIX']}/abuse",
             hash_key=app.config["IP_HASH_KEY"], per_ip=app.config["ABUSE_PER_IP_LIMIT"],
             per_domain=app.config["ABUSE_PER_DOMAIN_LIMIT"],
             shared_domains=frozenset(d.strip().lower()

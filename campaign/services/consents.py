@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
+from weakref import WeakKeyDictionary
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import select, update
+from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.orm import Session
 
 from campaign.db import insert_ignoring_conflicts, utcnow
@@ -18,26 +19,37 @@ UNSUBSCRIBE_SALT = "unsubscribe"
 PURPOSES = ("updates", "show_name")
 
 
+# Wordings are never edited or deleted, so each process remembers the id of every wording it
+# has recorded, per database: the sign path then writes one row per consent and reads none.
+_known_text_ids: WeakKeyDictionary[Engine, dict[str, int]] = WeakKeyDictionary()
+
+
 def consent_text_id(session: Session, purpose: str, language: str, text: str) -> int:
     """The row for this exact wording, created the first time it is shown."""
     text_hash = hashlib.sha256(f"{purpose}\n{language}\n{text}".encode()).hexdigest()
-    new_id = insert_ignoring_conflicts(session, ConsentText.__table__, {
+    conn = session.connection()
+    known = _known_text_ids.setdefault(conn.engine, {})
+    if text_hash in known:
+        return known[text_hash]
+    new_id = insert_ignoring_conflicts(conn, ConsentText.__table__, {
         "purpose": purpose, "language": language, "text": text, "text_hash": text_hash,
         "first_shown_at": utcnow()}, ["text_hash"])
     if new_id is not None:
+        # Not remembered yet: this transaction may still roll back and take the row with it.
         return int(new_id)
-    return session.execute(select(ConsentText.id)
-                           .where(ConsentText.text_hash == text_hash)).scalar_one()
+    known[text_hash] = conn.execute(select(ConsentText.id)
+                                    .where(ConsentText.text_hash == text_hash)).scalar_one()
+    return known[text_hash]
 
 
 def record(session: Session, signatory_id: int, purpose: str, *, text: str, language: str,
-           method: str, petition_id: int | None = None) -> Consent:
+           method: str, petition_id: int | None = None) -> None:
     """Record that a person agreed to `purpose` after being shown `text`."""
-    consent = Consent(signatory_id=signatory_id, purpose=purpose,
-                      consent_text_id=consent_text_id(session, purpose, language, text),
-                      method=method, petition_id=petition_id, given_at=utcnow())
-    session.add(consent)
-    return consent
+    text_id = consent_text_id(session, purpose, language, text)
+    session.connection().execute(insert(Consent.__table__), {
+        "signatory_id": signatory_id, "purpose": purpose, "consent_text_id": text_id,
+        "method": method, "petition_id": petition_id, "given_at": utcnow(),
+        "withdrawn_at": None})
 
 
 def record_for_signature(session: Session, signatory_id: int, petition_id: int,

@@ -38,10 +38,9 @@ def supporter_address(letter: Letter) -> str:
 def queue_letter(session: Session, letter: Letter, when: datetime) -> None:
     """Put the letter in the outbox for the office, to leave no earlier than `when`."""
     legislator = letter.legislator
-    email = queue_email(session, to=named_address(legislator.name, legislator.email),
-                        subject=_one_line(letter.subject), body=letter.body, kind="letter",
-                        reply_to=supporter_address(letter))
-    email.next_attempt_at = when
+    queue_email(session, to=named_address(legislator.name, legislator.email),
+                subject=_one_line(letter.subject), body=letter.body, kind="letter",
+                reply_to=supporter_address(letter), not_before=when)
 
 
 def queue_send_confirmation(session: Session, letter: Letter, language: str) -> None:

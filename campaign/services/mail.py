@@ -5,14 +5,14 @@ from __future__ import annotations
 import logging
 import smtplib
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from campaign.db import utcnow
@@ -41,18 +41,23 @@ def check_header_value(value: str) -> str:
 
 def queue_email(session: Session, *, to: str, subject: str, body: str, kind: str = "",
                 reply_to: str = "", campaign_id: int | None = None,
-                unsubscribe_url: str = "") -> OutboundEmail:
+                unsubscribe_url: str = "", not_before: datetime | None = None) -> int:
     """Add a message to the outbox in the caller's transaction; it is sent after commit.
 
-    `campaign_id` names the campaign whose owners may see the message in the outbox.
+    Returns the message's id. `campaign_id` names the campaign whose owners may see the
+    message in the outbox; `not_before` holds it back until then. One Core INSERT on the
+    session's connection: this runs on the sign path, where an ORM flush cost more than
+    the rest of the write.
     """
     for value in (to, subject, reply_to, unsubscribe_url):
         check_header_value(value)
-    email = OutboundEmail(to_address=to, subject=subject, body_text=body, kind=kind,
-                          reply_to=reply_to, campaign_id=campaign_id,
-                          unsubscribe_url=unsubscribe_url)
-    session.add(email)
-    return email
+    now = utcnow()
+    return int(session.connection().execute(
+        insert(OutboundEmail.__table__).returning(OutboundEmail.__table__.c.id),
+        {"to_address": to, "subject": subject, "body_text": body, "kind": kind,
+         "reply_to": reply_to, "campaign_id": campaign_id, "unsubscribe_url": unsubscribe_url,
+         "state": MailState.QUEUED, "attempts": 0, "last_error": "", "created_at": now,
+         "next_attempt_at": not_before or now, "sent_at": None}).scalar_one())
 
 
 def build_message(email: OutboundEmail, mail_from: str) -> EmailMessage:

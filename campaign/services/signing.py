@@ -9,6 +9,7 @@ from datetime import timedelta
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from campaign.db import insert_ignoring_conflicts, utcnow
@@ -60,17 +61,17 @@ def email_key(email: str) -> str:
 
 def signatory_id_for_email(session: Session, email: str) -> int:
     """The signatory with this address, created if new: one person across petitions and letters."""
-    return _signatory_id(session, email)
+    return _signatory_id(session.connection(), email)
 
 
-def _signatory_id(session: Session, email: str) -> int:
+def _signatory_id(conn: Connection, email: str) -> int:
     key = email_key(email)
-    new_id = insert_ignoring_conflicts(session, Signatory.__table__,
+    new_id = insert_ignoring_conflicts(conn, Signatory.__table__,
                                        {"email_key": key, "email": email.strip(),
                                         "created_at": utcnow()}, ["email_key"])
     if new_id is not None:
         return int(new_id)
-    return session.execute(select(Signatory.id).where(Signatory.email_key == key)).scalar_one()
+    return conn.execute(select(Signatory.id).where(Signatory.email_key == key)).scalar_one()
 
 
 def sign(session: Session, petition: Petition, request: SignatureRequest, *,
@@ -84,9 +85,11 @@ def sign(session: Session, petition: Petition, request: SignatureRequest, *,
     """
     if not petition.accepts_signatures():
         raise PetitionClosedError(petition.slug)
-    signatory_id = _signatory_id(session, request.email)
+    # Core statements on the session's connection: no ORM objects to flush on the hot path.
+    conn = session.connection()
+    signatory_id = _signatory_id(conn, request.email)
     now = utcnow()
-    new_id = insert_ignoring_conflicts(session, Signature.__table__, {
+    new_id = insert_ignoring_conflicts(conn, Signature.__table__, {
         "petition_id": petition.id, "signatory_id": signatory_id, "name": request.name,
         "country": request.country, "postcode": request.postcode,
         "state": (SignatureState.FLAGGED if flagged else SignatureState.PENDING).value, "consent_updates": request.consent_updates,
@@ -102,7 +105,7 @@ def sign(session: Session, petition: Petition, request: SignatureRequest, *,
         return SignOutcome(None, created=False, confirmation_queued=False)
 
     # Signed before: re-send the confirmation if still pending, within the limit.
-    resent = session.execute(
+    resent = conn.execute(
         update(Signature)
         .where(Signature.petition_id == petition.id, Signature.signatory_id == signatory_id,
                Signature.state == SignatureState.PENDING,

@@ -9,15 +9,14 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
-from campaign.models import OutboundEmail
 from campaign.services import consents
 from campaign.services.mail import queue_email
 
 
 def queue(session: Session, *, signatory_id: int | None, to: str, subject: str, template: str,
           language: str, kind: str, campaign_id: int | None = None,
-          **context: Any) -> OutboundEmail:
-    """Render `templates/emails/<template>` with the unsubscribe footer and queue it."""
+          **context: Any) -> int:
+    """Render `templates/emails/<template>` with the unsubscribe footer and queue it; its id."""
     link = ""
     if signatory_id is not None:
         link = consents.unsubscribe_url(current_app.config["BASE_URL"],

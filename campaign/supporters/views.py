@@ -19,8 +19,9 @@ from flask_babel import get_locale
 
 from campaign import mailer
 from campaign.clients import client_ip_hash
-from campaign.extensions import csrf, db, limiter
+from campaign.extensions import csrf, db
 from campaign.models import Petition, Signatory
+from campaign.ratelimit import rate_limited
 from campaign.services import consents, cosigning, petitions, privacy
 from campaign.supporters.forms import ButtonForm, CosignForm, DataRequestForm, EraseForm
 
@@ -61,7 +62,7 @@ def unsubscribe_page(token: str) -> ResponseReturnValue:
 @bp.post("/unsubscribe/<token>")
 # RFC 8058 one-click: the mail client POSTs without a form; the signed token is the key.
 @csrf.exempt
-@limiter.limit(_limit)
+@rate_limited(_limit)
 def unsubscribe(token: str) -> ResponseReturnValue:
     signatory = _unsubscriber(token)
     if signatory is not None:
@@ -74,7 +75,7 @@ def unsubscribe(token: str) -> ResponseReturnValue:
 # -- data requests ----------------------------------------------------------------------------
 
 @bp.route("/petitions/<slug>/my-data", methods=["GET", "POST"])
-@limiter.limit(_limit, methods=["POST"])
+@rate_limited(_limit, methods=["POST"])
 def data_request(slug: str) -> ResponseReturnValue:
     petition = _petition_or_404(slug)
     form = DataRequestForm()
@@ -121,7 +122,7 @@ def my_data_download(token: str) -> ResponseReturnValue:
 
 
 @bp.post("/my-data/<token>/erase")
-@limiter.limit(_limit)
+@rate_limited(_limit)
 def erase(token: str) -> ResponseReturnValue:
     signatory = _data_owner(token)
     if signatory is None:
@@ -138,7 +139,7 @@ def erase(token: str) -> ResponseReturnValue:
 # -- organisations ----------------------------------------------------------------------------
 
 @bp.route("/petitions/<slug>/cosign", methods=["GET", "POST"])
-@limiter.limit(_limit, methods=["POST"])
+@rate_limited(_limit, methods=["POST"])
 def cosign(slug: str) -> ResponseReturnValue:
     petition = _petition_or_404(slug)
     if not petition.joint_statement:
@@ -166,7 +167,7 @@ def cosign_thanks(slug: str) -> ResponseReturnValue:
 
 
 @bp.route("/organisations/confirm/<token>", methods=["GET", "POST"])
-@limiter.limit(_limit, methods=["POST"])
+@rate_limited(_limit, methods=["POST"])
 def confirm_cosign(token: str) -> ResponseReturnValue:
     organisation = cosigning.organisation_for_token(db.session, token)
     if organisation is None:
