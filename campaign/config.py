@@ -67,6 +67,9 @@ DEFAULTS: dict[str, Any] = {
     "UNSUBSCRIBE_LINK_MAX_AGE_DAYS": 365,
     # Page views are counted in memory and written to the database at most this often.
     "PAGE_VIEW_FLUSH_SECONDS": 10,
+    # How long a process serves a petition from its copy before asking whether its row changed:
+    # counts and edits show up within this time; signing re-checks the petition itself.
+    "PETITION_RECHECK_SECONDS": 1.0,
     # The dashboard's GROUP BY results are reused for this long (the worker refreshes them).
     "DASHBOARD_MAX_AGE_SECONDS": 300,
     "DEFAULT_LANGUAGE": "en",
@@ -98,6 +101,8 @@ def _coerce(raw: str, default: Any) -> Any:
             raise ValueError(f"expected a yes/no value, got {raw!r}") from None
     if isinstance(default, int):
         return int(raw)
+    if isinstance(default, float):
+        return float(raw)
     if isinstance(default, (list, dict)):
         return json.loads(raw)
     return raw

@@ -93,17 +93,19 @@ class Database:
 
 
 def insert_ignoring_conflicts(executor: Session | Connection, table: Any,
-                              values: dict[str, Any], conflict_columns: list[str]) -> Any:
+                              values: dict[str, Any], conflict_columns: list[str], *,
+                              only_if: str = "") -> Any:
     """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL; returns the new id or None.
 
-    The unique constraint decides who wins a race, not a SELECT before the INSERT. Hot paths
-    pass the session's Connection: the same transaction at half the cost of going through
-    the ORM session.
+    The unique constraint decides who wins a race, not a SELECT before the INSERT. `only_if`
+    is an SQL condition written in code (never data), checked in the same statement; it
+    may name the values as bound parameters (`:petition_id`). Hot paths pass the session's
+    Connection: the same transaction at half the cost of going through the ORM session.
     """
     values = _with_column_defaults(table, values)
     dialect = executor.dialect if isinstance(executor, Connection) else executor.get_bind().dialect
     stmt = _insert_ignoring(dialect.name, dialect.identifier_preparer, table, tuple(values),
-                            tuple(conflict_columns))
+                            tuple(conflict_columns), only_if)
     return executor.execute(stmt, values).scalar_one_or_none()
 
 
@@ -121,7 +123,7 @@ def _with_column_defaults(table: Any, values: dict[str, Any]) -> dict[str, Any]:
 
 @lru_cache(maxsize=128)
 def _insert_ignoring(dialect: str, preparer: Any, table: Any, keys: tuple[str, ...],
-                     conflict_columns: tuple[str, ...]) -> Any:
+                     conflict_columns: tuple[str, ...], only_if: str) -> Any:
     """The statement as cacheable text, built once per table and column set.
 
     The dialects' `insert().on_conflict_do_nothing()` has no cache key, so SQLAlchemy would
@@ -130,9 +132,14 @@ def _insert_ignoring(dialect: str, preparer: Any, table: Any, keys: tuple[str, .
     types (and so `UTCDateTime`'s conversion) through typed bind parameters.
     """
     quote = preparer.quote
-    # Only quoted identifiers from the models go into the text; values are bound parameters.
+    parameters = ", ".join(":" + k for k in keys)
+    # SELECT ... WHERE rather than VALUES when guarded; SQLite needs the WHERE to tell its
+    # ON CONFLICT from a join's ON.
+    source = f"SELECT {parameters} WHERE {only_if}" if only_if else f"VALUES ({parameters})"
+    # Only quoted identifiers from the models and conditions from our code go into the text;
+    # values are bound parameters.
     sql = (f"INSERT INTO {preparer.format_table(table)} "  # noqa: S608  # nosec B608 - quoted model identifiers only
-           f"({', '.join(quote(k) for k in keys)}) VALUES ({', '.join(':' + k for k in keys)}) "
+           f"({', '.join(quote(k) for k in keys)}) {source} "
            f"ON CONFLICT ({', '.join(quote(c) for c in conflict_columns)}) DO NOTHING "
            f"RETURNING {quote('id')}")
     return (text(sql).bindparams(*(bindparam(k, type_=table.c[k].type) for k in keys))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, select, update
@@ -16,6 +16,7 @@ from campaign.db import insert_ignoring_conflicts, utcnow
 from campaign.models import (
     Petition,
     PetitionCountryCount,
+    PetitionState,
     Signatory,
     Signature,
     SignatureState,
@@ -74,6 +75,19 @@ def _signatory_id(conn: Connection, email: str) -> int:
     return conn.execute(select(Signatory.id).where(Signatory.email_key == key)).scalar_one()
 
 
+# The signature is only written while its petition accepts signatures, checked in the same
+# statement: a petition closed a moment ago takes no more, whatever copy the caller holds.
+_STILL_OPEN = ("EXISTS (SELECT 1 FROM petitions WHERE petitions.id = :petition_id "
+               f"AND petitions.state = '{PetitionState.OPEN.value}' AND "
+               "(petitions.closes_at IS NULL OR petitions.closes_at > :created_at))")
+
+
+def _accepts_signatures(conn: Connection, petition_id: int, now: datetime) -> bool:
+    state, closes_at = conn.execute(select(Petition.state, Petition.closes_at)
+                                    .where(Petition.id == petition_id)).one()
+    return bool(state is PetitionState.OPEN and (closes_at is None or now < closes_at))
+
+
 def sign(session: Session, petition: Petition, request: SignatureRequest, *,
          resend_limit: int, flagged: bool = False) -> SignOutcome:
     """Record a pending signature, or find the one this person already made.
@@ -96,10 +110,13 @@ def sign(session: Session, petition: Petition, request: SignatureRequest, *,
         "show_name": request.show_name, "source": request.source[:64],
         "referrer": request.referrer[:300], "ip_hash": request.ip_hash,
         "language": request.language, "confirmation_sends": 1, "created_at": now,
-    }, ["petition_id", "signatory_id"])
+    }, ["petition_id", "signatory_id"], only_if=_STILL_OPEN)
     if new_id is not None:
         return SignOutcome(int(new_id), created=True, confirmation_queued=not flagged,
                            signatory_id=signatory_id)
+    if not _accepts_signatures(conn, petition.id, now):
+        # Closed since the caller's copy was read (pages re-read petitions every second).
+        raise PetitionClosedError(petition.slug)
     if flagged:
         # Past a limit: no re-send either, or a flooder could mail-bomb someone's inbox.
         return SignOutcome(None, created=False, confirmation_queued=False)
