@@ -17,6 +17,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Flask, Response, abort, current_app, request
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 
 from campaign.clients import resolve_trusted_hop
 
@@ -58,21 +60,53 @@ def _frame_ancestors() -> str | None:
     return getattr(view, "frame_ancestors", None)
 
 
+# The headers of a page nobody may frame, the usual case: added in one step.
+_STRICT_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Frame-Options", "DENY"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    # The browsers' old XSS auditor is gone or harmful; "0" says so explicitly (OWASP advice).
+    ("X-XSS-Protection", "0"),
+)
+
+
 def _add_headers(response: Response) -> Response:
     ancestors = _frame_ancestors()
-    policy = CONTENT_SECURITY_POLICY if ancestors is None else _POLICY.format(
-        frame_ancestors=ancestors)
-    # A view may also set its own policy (an allow-list per petition); it is kept as it is.
-    response.headers.setdefault("Content-Security-Policy", policy)
-    if "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]:
-        response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    # The browsers' old XSS auditor is gone or harmful; "0" says so explicitly (OWASP advice).
-    response.headers.setdefault("X-XSS-Protection", "0")
+    headers = response.headers
+    if ancestors is None and not any(
+            name in headers for name, _ in _STRICT_HEADERS):
+        headers.extend(_STRICT_HEADERS)
+    else:
+        policy = CONTENT_SECURITY_POLICY if ancestors is None else _POLICY.format(
+            frame_ancestors=ancestors)
+        # A view may also set its own policy (an allow-list per petition); it is kept.
+        headers.setdefault("Content-Security-Policy", policy)
+        if "frame-ancestors 'none'" in headers["Content-Security-Policy"]:
+            headers.setdefault("X-Frame-Options", "DENY")
+        for name, value in _STRICT_HEADERS[2:]:
+            headers.setdefault(name, value)
     if served_over_https():
-        response.headers.setdefault("Strict-Transport-Security", HSTS)
+        headers.setdefault("Strict-Transport-Security", HSTS)
     return response
+
+
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signing serializer built once per key.
+
+    Flask builds it again for every request (and itsdangerous test-serialises a value each
+    time to learn its kind): measurable on the petition page, which sets a cookie for every
+    new visitor's CSRF token.
+    """
+
+    _cached: tuple[tuple[Any, ...], URLSafeTimedSerializer | None] | None = None
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        cached = self._cached
+        if cached is None or cached[0] != keys:
+            cached = self._cached = (keys, super().get_signing_serializer(app))
+        return cached[1]
 
 
 def _refuse_nul_bytes() -> None:
@@ -84,5 +118,6 @@ def _refuse_nul_bytes() -> None:
 
 
 def init_app(app: Flask) -> None:
+    app.session_interface = SessionCookies()
     app.before_request(_refuse_nul_bytes)
     app.after_request(_add_headers)
