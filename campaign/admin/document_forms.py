@@ -8,8 +8,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (IntegerField, SelectField, SelectMultipleField, StringField,
-                     TextAreaField)
+from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
 from campaign.ingest.readers import megabytes

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from campaign.admin.access import require_role, requires, scope_argument
-from campaign.admin.document_forms import (AddCallForm, AskForm, CallForm, SelectionForm,
-                                           SignatoriesForm, SplitForm, UploadForm)
+from campaign.admin.document_forms import (
+    AddCallForm,
+    AskForm,
+    CallForm,
+    SelectionForm,
+    SignatoriesForm,
+    SplitForm,
+    UploadForm,
+)
 from campaign.admin.forms import StateForm
 from campaign.extensions import db
 from campaign.ingest.readers import megabytes

@@ -20,6 +20,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from campaign.admin import access
 from campaign.admin.access import can_export, petition_for, require_role
 from campaign.dashboard.forms import (
     BurstFilterForm,
@@ -29,7 +30,6 @@ from campaign.dashboard.forms import (
     InvalidateForm,
     JointStatementForm,
 )
-from campaign.admin import access
 from campaign.extensions import db
 from campaign.models import Campaign, Invalidation, OrganisationSignature, Petition, Role
 from campaign.services import audit, charts, cosigning, exports, fraud, pageviews, stats

@@ -3,18 +3,24 @@
 from campaign.models.audit import AuditEntry
 from campaign.models.campaigns import Campaign, Membership, Role
 from campaign.models.consents import Consent, ConsentText
+from campaign.models.documents import (
+                                       Call,
+                                       CallState,
+                                       Document,
+                                       DocumentKind,
+                                       LetterCampaignSource,
+                                       PetitionSource,
+)
 from campaign.models.embeds import EmbedSite
-from campaign.models.documents import (Call, CallState, Document, DocumentKind,
-                                       LetterCampaignSource, PetitionSource)
 from campaign.models.legislators import Area, Chamber, Legislator
 from campaign.models.letters import (
-    DeliveryMethod,
-    Letter,
-    LetterCampaign,
-    LetterCampaignState,
-    LetterState,
-    LetterTemplate,
-    ReplyStatus,
+                                       DeliveryMethod,
+                                       Letter,
+                                       LetterCampaign,
+                                       LetterCampaignState,
+                                       LetterState,
+                                       LetterTemplate,
+                                       ReplyStatus,
 )
 from campaign.models.mail import MailState, OutboundEmail
 from campaign.models.organisations import CosignState, OrganisationSignature
@@ -23,11 +29,11 @@ from campaign.models.petitions import Petition, PetitionCountryCount, PetitionSt
 from campaign.models.postcodes import PostcodeArea
 from campaign.models.signatures import Signatory, Signature, SignatureState
 from campaign.models.tracking import (
-    DashboardSnapshot,
-    InvalidatedSignature,
-    Invalidation,
-    MilestoneNotice,
-    PetitionDailyViews,
+                                       DashboardSnapshot,
+                                       InvalidatedSignature,
+                                       Invalidation,
+                                       MilestoneNotice,
+                                       PetitionDailyViews,
 )
 from campaign.models.translations import PetitionTranslation
 

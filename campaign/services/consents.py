@@ -7,10 +7,11 @@ import hashlib
 from datetime import timedelta
 from weakref import WeakKeyDictionary
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.orm import Session
 
+from campaign import tokens
 from campaign.db import insert_ignoring_conflicts, utcnow
 from campaign.models import Consent, ConsentText, Signatory, Signature
 
@@ -88,7 +89,7 @@ def withdraw_updates(session: Session, signatory_id: int) -> int:
 
 def unsubscribe_token(secret_key: str, signatory_id: int) -> str:
     # The token names the record, never the address: a forwarded email leaks no more.
-    return URLSafeTimedSerializer(secret_key, salt=UNSUBSCRIBE_SALT).dumps({"p": signatory_id})
+    return tokens.serializer(secret_key, UNSUBSCRIBE_SALT).dumps({"p": signatory_id})
 
 
 def unsubscribe_url(base_url: str, secret_key: str, signatory_id: int) -> str:
@@ -98,7 +99,7 @@ def unsubscribe_url(base_url: str, secret_key: str, signatory_id: int) -> str:
 def signatory_for_unsubscribe(session: Session, secret_key: str, token: str,
                               max_age_days: int) -> Signatory | None:
     """The person an unsubscribe link is for; None if damaged, expired or erased."""
-    serializer = URLSafeTimedSerializer(secret_key, salt=UNSUBSCRIBE_SALT)
+    serializer = tokens.serializer(secret_key, UNSUBSCRIBE_SALT)
     try:
         payload = serializer.loads(token, max_age=int(timedelta(days=max_age_days).total_seconds()))
     except BadSignature:

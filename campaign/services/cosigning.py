@@ -8,10 +8,11 @@ from datetime import timedelta
 
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from campaign import tokens
 from campaign.db import utcnow
 from campaign.models import CosignState, OrganisationSignature, Petition
 from campaign.services.mail import queue_email
@@ -50,7 +51,7 @@ def cosign(session: Session, petition: Petition, request: CosignRequest,
         state=CosignState.PENDING)
     session.add(organisation)
     session.flush()
-    token = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=COSIGN_SALT).dumps(
+    token = tokens.serializer(current_app.config["SECRET_KEY"], COSIGN_SALT).dumps(
         {"o": organisation.id})
     link = f"{current_app.config['BASE_URL'].rstrip('/')}/organisations/confirm/{token}"
     with force_locale(language):
@@ -66,7 +67,7 @@ def cosign(session: Session, petition: Petition, request: CosignRequest,
 
 def organisation_for_token(session: Session, token: str) -> OrganisationSignature | None:
     """The co-signature a confirmation link points to; None if damaged, expired or gone."""
-    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=COSIGN_SALT)
+    serializer = tokens.serializer(current_app.config["SECRET_KEY"], COSIGN_SALT)
     max_age = timedelta(days=current_app.config["CONFIRM_MAX_AGE_DAYS"])
     try:
         payload = serializer.loads(token, max_age=int(max_age.total_seconds()))

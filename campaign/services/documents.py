@@ -21,8 +21,18 @@ from campaign.ingest.grouping import group_calls
 from campaign.ingest.readers import ReadDocument, ReadError, read_bytes, read_path
 from campaign.ingest.signatories import detect_signatories
 from campaign.ingest.text import normalise_text
-from campaign.models import (Call, CallState, Campaign, Document, DocumentKind, LetterCampaign,
-                             LetterCampaignSource, LetterCampaignState, Petition, PetitionSource)
+from campaign.models import (
+    Call,
+    CallState,
+    Campaign,
+    Document,
+    DocumentKind,
+    LetterCampaign,
+    LetterCampaignSource,
+    LetterCampaignState,
+    Petition,
+    PetitionSource,
+)
 from campaign.services import petitions
 from campaign.services.petitions import slugify
 

@@ -6,10 +6,11 @@ import re
 from html import escape
 from urllib.parse import urlsplit
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from campaign import tokens
 from campaign.models import EmbedSite, Petition
 
 SITE_TOKEN_SALT = "embed-site"  # noqa: S105 - a salt that names the token's purpose
@@ -71,14 +72,14 @@ def frame_ancestors(origins: list[str]) -> str:
 
 def site_token(secret_key: str, petition_id: int, origin: str) -> str:
     """A signed note of which allowed site the embed was opened on, bound to the petition."""
-    return URLSafeTimedSerializer(secret_key, salt=SITE_TOKEN_SALT).dumps(
+    return tokens.serializer(secret_key, SITE_TOKEN_SALT).dumps(
         {"p": petition_id, "o": origin})
 
 
 def read_site_token(secret_key: str, token: str, petition_id: int) -> str | None:
     """The site a valid, unexpired token for this petition names; None otherwise."""
     try:
-        payload = URLSafeTimedSerializer(secret_key, salt=SITE_TOKEN_SALT).loads(
+        payload = tokens.serializer(secret_key, SITE_TOKEN_SALT).loads(
             token, max_age=SITE_TOKEN_MAX_AGE)
     except BadSignature:
         return None

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired
 from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
+from campaign import tokens
 from campaign.db import utcnow
 from campaign.models import (
     Chamber,
@@ -317,7 +318,7 @@ def send_through_app(session: Session, letter: Letter) -> datetime:
 # -- links ------------------------------------------------------------------------------------
 
 def make_token(secret_key: str, salt: str, letter_id: int) -> str:
-    return URLSafeTimedSerializer(secret_key, salt=salt).dumps({"l": letter_id})
+    return tokens.serializer(secret_key, salt).dumps({"l": letter_id})
 
 
 class InvalidLetterLinkError(Exception):
@@ -328,7 +329,7 @@ class InvalidLetterLinkError(Exception):
 
 def letter_for_token(session: Session, secret_key: str, salt: str, token: str) -> Letter | None:
     """The letter a signed link points to; raises InvalidLetterLinkError for a bad link."""
-    serializer = URLSafeTimedSerializer(secret_key, salt=salt)
+    serializer = tokens.serializer(secret_key, salt)
     try:
         payload = serializer.loads(token, max_age=int(TOKEN_MAX_AGE[salt].total_seconds()))
     except SignatureExpired:

@@ -34,8 +34,8 @@ def queue_confirmation(session: Session, petition: Petition, signature_id: int, 
         signatory_id = signature.signatory_id if signature else None
     supporter_mail.queue(session, signatory_id=signatory_id,
                          to=email, subject=_one_line(subject), template="confirm_signature.txt",
-                         language=language, kind="confirm-signature", title=title, name=name,
-                         campaign_id=petition.campaign_id, link=link,
+                         language=language, kind="confirm-signature", title=title,
+                         campaign_id=petition.campaign_id, personal={"name": name, "link": link},
                          max_age_days=current_app.config["CONFIRM_MAX_AGE_DAYS"])
 
 

@@ -8,10 +8,11 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale, gettext
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from campaign import tokens
 from campaign.db import utcnow
 from campaign.models import (
     Consent,
@@ -29,13 +30,13 @@ DATA_SALT = "my-data"
 
 
 def data_token(secret_key: str, signatory_id: int) -> str:
-    return URLSafeTimedSerializer(secret_key, salt=DATA_SALT).dumps({"p": signatory_id})
+    return tokens.serializer(secret_key, DATA_SALT).dumps({"p": signatory_id})
 
 
 def signatory_for_data_token(session: Session, secret_key: str, token: str,
                              max_age_hours: int) -> Signatory | None:
     """The person a data link is for; None if damaged, expired or already erased."""
-    serializer = URLSafeTimedSerializer(secret_key, salt=DATA_SALT)
+    serializer = tokens.serializer(secret_key, DATA_SALT)
     try:
         payload = serializer.loads(token, max_age=max_age_hours * 3600)
     except BadSignature:

@@ -6,12 +6,13 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from campaign import tokens
 from campaign.db import insert_ignoring_conflicts, utcnow
 from campaign.models import (
     Petition,
@@ -135,7 +136,7 @@ def sign(session: Session, petition: Petition, request: SignatureRequest, *,
 
 
 def confirmation_token(secret_key: str, signature_id: int) -> str:
-    return URLSafeTimedSerializer(secret_key, salt=CONFIRM_SALT).dumps({"s": signature_id})
+    return tokens.serializer(secret_key, CONFIRM_SALT).dumps({"s": signature_id})
 
 
 class InvalidTokenError(Exception):
@@ -149,7 +150,7 @@ class InvalidTokenError(Exception):
 def signature_for_token(session: Session, secret_key: str, token: str, max_age_days: int
                         ) -> Signature | None:
     """The signature a confirmation link points to; None if it no longer exists."""
-    serializer = URLSafeTimedSerializer(secret_key, salt=CONFIRM_SALT)
+    serializer = tokens.serializer(secret_key, CONFIRM_SALT)
     try:
         payload = serializer.loads(token, max_age=int(timedelta(days=max_age_days).total_seconds()))
     except SignatureExpired:

@@ -3,6 +3,10 @@ in the List-Unsubscribe header."""
 
 from __future__ import annotations
 
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 from flask import current_app, render_template
@@ -12,16 +16,72 @@ from sqlalchemy.orm import Session
 from campaign.services import consents
 from campaign.services.mail import queue_email
 
+# Stands for a per-recipient value in a rendered skeleton; never produced by a template.
+_SLOT = "\x00slot:{}\x00"
+_SLOTS = re.compile("\x00slot:([a-z_]+)\x00")
+
 
 def queue(session: Session, *, signatory_id: int | None, to: str, subject: str, template: str,
           language: str, kind: str, campaign_id: int | None = None,
-          **context: Any) -> int:
-    """Render `templates/emails/<template>` with the unsubscribe footer and queue it; its id."""
+          personal: Mapping[str, str] | None = None, **context: Any) -> int:
+    """Render `templates/emails/<template>` with the unsubscribe footer and queue it; its id.
+
+    With `personal` (per-recipient text: a name, a link), the rest of the message is
+    rendered once per language and `context` and reused: the sign path sends the same
+    confirmation to every signer of a petition but for those few values. `context` must then
+    hold hashable values only.
+    """
     link = ""
     if signatory_id is not None:
         link = consents.unsubscribe_url(current_app.config["BASE_URL"],
                                         current_app.config["SECRET_KEY"], signatory_id)
-    with force_locale(language):
-        body = render_template(f"emails/{template}", unsubscribe_link=link, **context)
+    if personal is None:
+        with force_locale(language):
+            body = render_template(f"emails/{template}", unsubscribe_link=link, **context)
+    else:
+        body = _fill(_skeleton(template, language, bool(link), tuple(personal), context),
+                     {**personal, "unsubscribe_link": link})
     return queue_email(session, to=to, subject=" ".join(subject.split()), body=body, kind=kind,
                        unsubscribe_url=link, campaign_id=campaign_id)
+
+
+class _Skeletons:
+    """Rendered messages with slots for their per-recipient values, least recently used out."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._entries: OrderedDict[Hashable, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> str | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: Hashable, skeleton: str) -> None:
+        with self._lock:
+            self._entries[key] = skeleton
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+
+def _skeleton(template: str, language: str, with_footer: bool, slots: tuple[str, ...],
+              context: Mapping[str, Any]) -> str:
+    cache: _Skeletons = current_app.extensions.setdefault("campaign_mail_skeletons", _Skeletons())
+    key = (template, language, with_footer, slots, tuple(sorted(context.items())))
+    skeleton = cache.get(key)
+    if skeleton is None:
+        values = {name: _SLOT.format(name) for name in slots}
+        footer = _SLOT.format("unsubscribe_link") if with_footer else ""
+        with force_locale(language):
+            skeleton = render_template(f"emails/{template}", unsubscribe_link=footer,
+                                       **context, **values)
+        cache.put(key, skeleton)
+    return skeleton
+
+
+def _fill(skeleton: str, values: Mapping[str, str]) -> str:
+    # One pass: a value that happens to contain a slot's text is never filled in again.
+    return _SLOTS.sub(lambda found: values[found.group(1)], skeleton)
