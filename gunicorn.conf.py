@@ -10,13 +10,17 @@ wsgi_app = "campaign:create_app()"
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 # One process per core: a request is CPU work in Python plus one short database round trip.
 workers = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 2))
-# gthread keeps connections alive and overlaps the database round trips of a few requests;
-# measured with `make bench` it served the petition page and its JSON about twice as fast as
-# sync workers (which accept and close a connection per request). More threads only add GIL
-# contention: the work is CPU-bound Python. Slow clients are the reverse proxy's problem (it
-# buffers requests and responses), which is why gunicorn must sit behind one.
+# gthread keeps connections alive (sync workers accept and close one per request). One
+# thread per worker: the work is CPU-bound Python, and measured with `make bench` a second
+# thread only added GIL contention (signing 475 -> 404 signatures/s from 1 to 4 threads,
+# p99 61 -> 280 ms). Slow clients are the reverse proxy's problem (it buffers requests and
+# responses), which is why gunicorn must sit behind one.
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Each worker takes at most this many connections; more wait in the listen backlog for the
+# first worker with room. Without a cap one worker may take nearly every kept-alive
+# connection while the other idles (seen in the bench: half the throughput, run to run).
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", "16"))
 keepalive = 5
 timeout = 30
 graceful_timeout = 20

@@ -70,6 +70,8 @@ DEFAULTS: dict[str, Any] = {
     # How long a process serves a petition from its copy before asking whether its row changed:
     # counts and edits show up within this time; signing re-checks the petition itself.
     "PETITION_RECHECK_SECONDS": 1.0,
+    # With Redis: how long a process that found a mail job waiting trusts that it still waits.
+    "MAIL_JOB_RECHECK_SECONDS": 1.0,
     # The dashboard's GROUP BY results are reused for this long (the worker refreshes them).
     "DASHBOARD_MAX_AGE_SECONDS": 300,
     "DEFAULT_LANGUAGE": "en",

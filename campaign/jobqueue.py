@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from flask import Flask, current_app, has_app_context
 from rq import Queue, SimpleWorker
@@ -28,11 +29,23 @@ def queue_for(app: Flask) -> Queue:
     return Queue(key(app, "jobs"), connection=connection)
 
 
+
+
 def enqueue_send_due(app: Flask) -> bool:
-    """Ask a worker to send due mail, unless a request to do so is already waiting."""
+    """Ask a worker to send due mail, unless a request to do so is already waiting.
+
+    After finding a job waiting, a process does not ask Redis again for
+    MAIL_JOB_RECHECK_SECONDS: in a surge that saves a round trip per signature. Mail
+    committed meanwhile is sent by the waiting job or, at the very end of a surge, by the
+    next signature's job or the worker's outbox sweep.
+    """
+    seen = app.extensions.get("campaign_mail_job_seen_pending")
+    if seen is not None and time.monotonic() - seen < app.config["MAIL_JOB_RECHECK_SECONDS"]:
+        return False
     connection = redis_for(app)
     assert connection is not None
     if not connection.set(key(app, "mail-job-pending"), 1, nx=True, ex=_PENDING_TTL_SECONDS):
+        app.extensions["campaign_mail_job_seen_pending"] = time.monotonic()
         return False
     queue_for(app).enqueue("campaign.jobqueue.send_due_job", job_timeout=300, result_ttl=0,
                            failure_ttl=24 * 3600)
