@@ -5,8 +5,8 @@
 -- wrk's response() cannot tell which connection answered, so any fresh (cookie, token) pair
 -- from a GET is used by the next POST; a pair is used once.
 -- Email addresses are spread over big shared providers (ABUSE_SHARED_DOMAINS), as in a real
--- surge: past the
--- per-domain abuse limit, signatures from one private domain are stored as flagged (no email).
+-- surge: past the per-domain abuse limit, signatures from one private domain are stored as
+-- flagged, with no email.
 -- Arguments after `--`: petition slug, run number.
 
 local threads = {}
