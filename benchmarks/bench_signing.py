@@ -72,6 +72,35 @@ def measure(stack: Stack, duration: int, run_no: int) -> dict[str, Any]:
     }
 
 
+# The bar, printed beside the figures: signatures/s per database, p99 of the sign
+# flow, sign and page requests/s as shares of the bare endpoint's, RSS per worker.
+TARGETS = {"sqlite": 800, "postgresql": 600}
+P99_TARGET_MS = 100
+SIGN_SHARE, PAGE_SHARE = 0.25, 0.50
+RSS_TARGET_MB = 150
+
+
+def verdicts(name: str, r: dict[str, Any]) -> list[str]:
+    def line(ok: bool, what: str) -> str:
+        return f"{'met    ' if ok else 'NOT met'} {what}"
+
+    return [
+        line(r["signatures_per_s"] >= TARGETS[name],
+             f"signatures/s >= {TARGETS[name]}: {r['signatures_per_s']}"),
+        line(r["p99_ms"] < P99_TARGET_MS and r["errors"] == 0,
+             f"p99 < {P99_TARGET_MS} ms, 0 errors: {r['p99_ms']} ms, {r['errors']} errors"),
+        line(r["sign_ratio_to_bare"] >= SIGN_SHARE,
+             f"sign requests/s >= {SIGN_SHARE:.0%} of bare: {r['sign_ratio_to_bare']:.1%}"),
+        line(r["page_ratio_to_bare"] >= PAGE_SHARE,
+             f"page views/s >= {PAGE_SHARE:.0%} of bare: {r['page_ratio_to_bare']:.1%}"),
+        line(r["max_worker_peak_rss_mb"] < RSS_TARGET_MB,
+             f"every worker < {RSS_TARGET_MB} MB: peak {r['max_worker_peak_rss_mb']} MB"),
+        line(r["confirmations_queued"] == r["signatures_recorded"],
+             f"one confirmation queued per signature: {r['confirmations_queued']} / "
+             f"{r['signatures_recorded']}"),
+    ]
+
+
 def report(name: str, r: dict[str, Any]) -> None:
     print(f"\n== {name}: gunicorn {WORKERS} workers, concurrency {CONCURRENCY}")
     print(f"  signing      {r['signatures_per_s']:8.1f} signatures/s "
@@ -92,6 +121,8 @@ def report(name: str, r: dict[str, Any]) -> None:
     print(f"  load average after: {r['load_average_after']}")
     print("  wrk CPU (% of one core): " + ", ".join(
         f"{k} {v}%" for k, v in r["wrk_cpu_percent_of_one_core"].items()))
+    for verdict in r["verdicts"]:
+        print(f"  {verdict}")
 
 
 def main() -> int:
@@ -124,6 +155,7 @@ def main() -> int:
             scope.callback(stack.stop)
             results[name] = measure(stack, options.duration, run_no)
         results[name]["load_average_after"] = load_average()
+        results[name]["verdicts"] = verdicts(name, results[name])
         report("SQLite" if name == "sqlite" else "PostgreSQL + Redis", results[name])
 
     output = options.output

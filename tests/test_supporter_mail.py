@@ -24,11 +24,11 @@ def _queue(app: Flask, name: str, link: str, signatory_id: int) -> str:
 def test_each_message_carries_its_own_name_links_and_unsubscribe_link(app: Flask) -> None:
     first = _queue(app, "Ayşe", "https://x.test/confirm/one", 1)
     # A name that spells out a slot stays as typed: values are filled in one pass.
-    second = _queue(app, "Bob \x00slot:link\x00", "https://x.test/confirm/two", 2)
+    second = _queue(app, "Bob \ufdd0slot:link\ufdd0", "https://x.test/confirm/two", 2)
     assert "Hello Ayşe," in first and "https://x.test/confirm/one" in first
-    assert "Hello Bob \x00slot:link\x00," in second
+    assert "Hello Bob \ufdd0slot:link\ufdd0," in second
     assert "https://x.test/confirm/two" in second and "confirm/one" not in second
     unsubscribe_links = [line for body in (first, second) for line in body.splitlines()
                          if "/unsubscribe/" in line]
     assert len(unsubscribe_links) == 2 and unsubscribe_links[0] != unsubscribe_links[1]
-    assert "\x00slot" not in first
+    assert "\ufdd0slot" not in first

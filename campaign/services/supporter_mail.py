@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 from campaign.services import consents
 from campaign.services.mail import queue_email
 
-# Stands for a per-recipient value in a rendered skeleton; never produced by a template.
-_SLOT = "\x00slot:{}\x00"
-_SLOTS = re.compile("\x00slot:([a-z_]+)\x00")
+# Stands for a per-recipient value in a rendered skeleton. U+FDD0 is a Unicode noncharacter:
+# no template writes it, and unlike NUL every database stores it.
+_SLOT = "\ufdd0slot:{}\ufdd0"
+_SLOTS = re.compile("\ufdd0slot:([a-z_]+)\ufdd0")
 
 
 def queue(session: Session, *, signatory_id: int | None, to: str, subject: str, template: str,
