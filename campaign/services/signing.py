@@ -78,8 +78,9 @@ def _signatory_id(conn: Connection, email: str) -> int:
 
 # The signature is only written while its petition accepts signatures, checked in the same
 # statement: a petition closed a moment ago takes no more, whatever copy the caller holds.
+# ('open' is PetitionState.OPEN's stored value; a test signs a closed petition.)
 _STILL_OPEN = ("EXISTS (SELECT 1 FROM petitions WHERE petitions.id = :petition_id "
-               f"AND petitions.state = '{PetitionState.OPEN.value}' AND "
+               "AND petitions.state = 'open' AND "
                "(petitions.closes_at IS NULL OR petitions.closes_at > :created_at))")
 
 
