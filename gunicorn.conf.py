@@ -22,6 +22,9 @@ threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 # connection while the other idles (seen in the bench: half the throughput, run to run).
 worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", "16"))
 keepalive = 5
+# Workers tell the master they are alive by touching a file after every request: in memory,
+# not on disk, where gunicorn's documentation advises (a disk write per request otherwise).
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 timeout = 30
 graceful_timeout = 20
 # Recycle workers now and then so that a slow leak can never grow without bound.

@@ -10,26 +10,23 @@ from the cache.
 
 from __future__ import annotations
 
-import secrets
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from flask import current_app, g, render_template, request, session
+from flask import current_app, render_template, request, session
 from flask_babel import get_locale
 from markupsafe import Markup
 from sqlalchemy import bindparam, select
 
-from campaign import tokens
 from campaign.extensions import db
+from campaign.formcache import csrf_token
 from campaign.models import Petition, PetitionState
 from campaign.public.forms import SignForm
 from campaign.services import cosigning, documents, petition_translations, petitions
 
-# Flask-WTF's names: the session key of the raw token (WTF_CSRF_FIELD_NAME's default).
-_CSRF_FIELD = "csrf_token"
 # Not a token itself: it is swapped for the visitor's own token on every response.
 _TOKEN_PLACEHOLDER = "csrf-token-placeholder-4d1f0c"  # noqa: S105 - not a secret
 
@@ -143,23 +140,6 @@ def petition_page(petition: Petition, source: str) -> str:
     page: str = _cache("petition").get_or_render(key, _version(petition), render)
     return page.replace(_TOKEN_PLACEHOLDER, Markup.escape(csrf_token()))
 
-
-def csrf_token() -> str:
-    """This visitor's CSRF token, the very value Flask-WTF's generate_csrf gives.
-
-    Made here with a serializer built once (tokens.serializer): generate_csrf builds a new
-    one for every call, a tenth of a new visitor's page view. Same session key, salt and
-    signing, so CSRFProtect and the forms check it as their own (the sign-flow tests post
-    it back).
-    """
-    if _CSRF_FIELD not in g:
-        if _CSRF_FIELD not in session:
-            session[_CSRF_FIELD] = secrets.token_hex(20)
-        secret = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
-        setattr(g, _CSRF_FIELD, tokens.serializer(secret, "wtf-csrf-token").dumps(
-            session[_CSRF_FIELD]))
-    token: str = getattr(g, _CSRF_FIELD)
-    return token
 
 
 def petition_json(petition: Petition, summarise: Callable[[], dict[str, Any]]) -> bytes:
