@@ -2,8 +2,9 @@
 
 For each database, on one production stack: an empty petition is measured in a fresh database;
 then a second petition is filled with 1,000,000 confirmed signatures (one bulk INSERT ... SELECT,
-the kept counts set to match) and the empty and the full petition are measured in turn, twice
-each, so that both see the same machine load and the same database size. Prints each figure and
+the kept counts set to match) and the empty and the full petition are measured in turn, each
+load on one right after the other, in three rounds, so that both see the same machine load and
+the same database size. Prints each figure and
 the ratio full/empty; writes instance/bench_million.json.
 """
 
@@ -88,12 +89,39 @@ def measure(stack: Stack, slug: str, duration: int, run_no: int) -> dict[str, An
     page = run_wrk(f"{stack.url}/petitions/{slug}", "get.lua", duration=duration)
     as_json = run_wrk(f"{stack.url}/petitions/{slug}.json", "get.lua", duration=duration)
     sign = run_wrk(stack.url, "sign.lua", slug, str(run_no), duration=duration)
+    return _figures(page, as_json, sign)
+
+
+def _figures(page: dict[str, Any], as_json: dict[str, Any], sign: dict[str, Any]
+             ) -> dict[str, Any]:
     signing = signing_figures(sign)
     return {"page_per_s": page["per_s"], "json_per_s": as_json["per_s"],
             "signatures_per_s": signing["signatures_per_s"],
             "page_p99_ms": ms(page["p99_us"]), "json_p99_ms": ms(as_json["p99_us"]),
             "sign_p99_ms": ms(sign["p99_us"]),
             "errors": signing["errors"] + page["errors_total"] + as_json["errors_total"]}
+
+
+def measure_pair(stack: Stack, duration: int, run_no: int) -> tuple[dict[str, Any], ...]:
+    """The empty and the full petition, each load run on one right after the other.
+
+    Alternating per load, not per petition, so that both see the same moment of a machine
+    whose speed drifts from one minute to the next.
+    """
+    runs: dict[str, dict[str, dict[str, Any]]] = {EMPTY_SLUG: {}, SLUG: {}}
+    for load in ("page", "json", "sign"):
+        for offset, slug in enumerate((EMPTY_SLUG, SLUG)):
+            if load == "page":
+                runs[slug][load] = run_wrk(f"{stack.url}/petitions/{slug}", "get.lua",
+                                           duration=duration)
+            elif load == "json":
+                runs[slug][load] = run_wrk(f"{stack.url}/petitions/{slug}.json", "get.lua",
+                                           duration=duration)
+            else:
+                runs[slug][load] = run_wrk(stack.url, "sign.lua", slug, str(run_no + offset),
+                                           duration=duration)
+    return tuple(_figures(runs[slug]["page"], runs[slug]["json"], runs[slug]["sign"])
+                 for slug in (EMPTY_SLUG, SLUG))
 
 
 def combined(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -113,6 +141,8 @@ def main() -> int:
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
     parser.add_argument("--duration", type=int, default=10, help="Seconds per load.")
     parser.add_argument("--signatures", type=int, default=1_000_000)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="Rounds of empty/full measurements after the fill.")
     parser.add_argument("--only", choices=["sqlite", "postgresql"], help="One database only.")
     parser.add_argument("--output", default=str(ROOT / "instance" / "bench_million.json"))
     options = parser.parse_args()
@@ -135,11 +165,13 @@ def main() -> int:
             # Let requests still queued from the last load finish before the long INSERT.
             time.sleep(5)
             fill_seconds = fill(stack.database_url, SLUG, options.signatures)
+            run_wrk(f"{stack.url}/petitions/{SLUG}", "get.lua", duration=2)
             empty_runs, full_runs = [], []
-            for round_no in range(2):
-                base = 100 * run_no + 10 * round_no
-                empty_runs.append(measure(stack, EMPTY_SLUG, options.duration // 2, base + 1))
-                full_runs.append(measure(stack, SLUG, options.duration // 2, base + 2))
+            for round_no in range(options.rounds):
+                empty, full = measure_pair(stack, options.duration // 2,
+                                           100 * run_no + 10 * round_no)
+                empty_runs.append(empty)
+                full_runs.append(full)
             empty, full = combined(empty_runs), combined(full_runs)
             rss = stack.rss_mb()
         ratios = {key: round(full[key] / empty[key], 3)
