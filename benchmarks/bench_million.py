@@ -18,19 +18,12 @@ from contextlib import ExitStack
 from typing import Any
 
 from sqlalchemy import create_engine, text
-from stack import (
-    ROOT,
-    Stack,
-    ms,
-    run_wrk,
-    scratch_postgres,
-    scratch_redis_prefix,
-    scratch_sqlite,
-    signing_figures,
-)
+from stack import ROOT, Stack, ms, run_load, signing_figures, start_stack
 
 SLUG = "million"
 EMPTY_SLUG = "empty"
+# Measured in this order, and passed to _figures in it.
+LOADS = ("page", "json", "sign")
 COUNTRIES = ("BE", "FR", "DE", "NL", "UG", "TR", "GB", "US")
 
 
@@ -85,11 +78,8 @@ def fill(database_url: str, slug: str, total: int) -> float:
 
 
 def measure(stack: Stack, slug: str, duration: int, run_no: int) -> dict[str, Any]:
-    run_wrk(f"{stack.url}/petitions/{slug}", "get.lua", duration=2)
-    page = run_wrk(f"{stack.url}/petitions/{slug}", "get.lua", duration=duration)
-    as_json = run_wrk(f"{stack.url}/petitions/{slug}.json", "get.lua", duration=duration)
-    sign = run_wrk(stack.url, "sign.lua", slug, str(run_no), duration=duration)
-    return _figures(page, as_json, sign)
+    run_load(stack, "page", slug, duration=2)
+    return _figures(*(run_load(stack, load, slug, duration, run_no) for load in LOADS))
 
 
 def _figures(page: dict[str, Any], as_json: dict[str, Any], sign: dict[str, Any]
@@ -108,20 +98,11 @@ def measure_pair(stack: Stack, duration: int, run_no: int) -> tuple[dict[str, An
     Alternating per load, not per petition, so that both see the same moment of a machine
     whose speed drifts from one minute to the next.
     """
-    runs: dict[str, dict[str, dict[str, Any]]] = {EMPTY_SLUG: {}, SLUG: {}}
-    for load in ("page", "json", "sign"):
-        for offset, slug in enumerate((EMPTY_SLUG, SLUG)):
-            if load == "page":
-                runs[slug][load] = run_wrk(f"{stack.url}/petitions/{slug}", "get.lua",
-                                           duration=duration)
-            elif load == "json":
-                runs[slug][load] = run_wrk(f"{stack.url}/petitions/{slug}.json", "get.lua",
-                                           duration=duration)
-            else:
-                runs[slug][load] = run_wrk(stack.url, "sign.lua", slug, str(run_no + offset),
-                                           duration=duration)
-    return tuple(_figures(runs[slug]["page"], runs[slug]["json"], runs[slug]["sign"])
-                 for slug in (EMPTY_SLUG, SLUG))
+    runs: dict[str, list[dict[str, Any]]] = {EMPTY_SLUG: [], SLUG: []}
+    for load in LOADS:
+        for offset, slug in enumerate(runs):
+            runs[slug].append(run_load(stack, load, slug, duration, run_no + offset))
+    return tuple(_figures(*runs[slug]) for slug in runs)
 
 
 def combined(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -152,20 +133,13 @@ def main() -> int:
         if options.only and name != options.only:
             continue
         with ExitStack() as scope:
-            if name == "sqlite":
-                stack = Stack(name, scope.enter_context(scratch_sqlite()))
-            else:
-                prefix = scope.enter_context(scratch_redis_prefix(options.redis_url))
-                stack = Stack(name, scope.enter_context(scratch_postgres(options.postgres_url)),
-                              redis_url=options.redis_url, redis_prefix=prefix)
-            stack.prepare(EMPTY_SLUG, SLUG)
-            stack.start()
-            scope.callback(stack.stop)
+            stack = start_stack(scope, name, options.postgres_url, options.redis_url,
+                                EMPTY_SLUG, SLUG)
             fresh = combined([measure(stack, EMPTY_SLUG, options.duration, run_no)])
             # Let requests still queued from the last load finish before the long INSERT.
             time.sleep(5)
             fill_seconds = fill(stack.database_url, SLUG, options.signatures)
-            run_wrk(f"{stack.url}/petitions/{SLUG}", "get.lua", duration=2)
+            run_load(stack, "page", SLUG, duration=2)
             empty_runs, full_runs = [], []
             for round_no in range(options.rounds):
                 empty, full = measure_pair(stack, options.duration // 2,

@@ -23,16 +23,13 @@ from stack import (
     minimal_flask_per_s,
     ms,
     outbox_and_signatures,
-    run_wrk,
-    scratch_postgres,
-    scratch_redis_prefix,
-    scratch_sqlite,
+    run_load,
     signing_figures,
+    start_stack,
 )
 
 SLUG = "surge"
-
-
+# Bare, page and JSON are measured in this many interleaved rounds.
 ROUNDS = 4
 
 
@@ -44,16 +41,14 @@ def measure(stack: Stack, duration: int, run_no: int) -> dict[str, Any]:
     throughput and its ratio to the bare one see the same moments. Signing runs
     `duration` seconds in one go.
     """
-    run_wrk(f"{stack.url}/bench/bare", "get.lua", duration=2)
-    run_wrk(f"{stack.url}/petitions/{SLUG}", "get.lua", duration=2)
+    run_load(stack, "bare", SLUG, duration=2)
+    run_load(stack, "page", SLUG, duration=2)
     parts: dict[str, list[dict[str, Any]]] = {"bare": [], "page": [], "json": []}
-    paths = {"bare": "/bench/bare", "page": f"/petitions/{SLUG}", "json": f"/petitions/{SLUG}.json"}
     for _ in range(ROUNDS):
-        for name, path in paths.items():
-            parts[name].append(run_wrk(f"{stack.url}{path}", "get.lua",
-                                       duration=max(1, duration // ROUNDS)))
-    bare, page, as_json = (merged(parts[name]) for name in ("bare", "page", "json"))
-    sign = run_wrk(stack.url, "sign.lua", SLUG, str(run_no), duration=duration)
+        for load, runs in parts.items():
+            runs.append(run_load(stack, load, SLUG, duration=max(1, duration // ROUNDS)))
+    bare, page, as_json = (merged(parts[load]) for load in ("bare", "page", "json"))
+    sign = run_load(stack, "sign", SLUG, duration, run_no)
     signing = signing_figures(sign)
     queued, signatures = outbox_and_signatures(stack.database_url, SLUG)
     workers = stack.rss_mb()
@@ -167,15 +162,7 @@ def main() -> int:
         if options.only and name != options.only:
             continue
         with ExitStack() as scope:
-            if name == "sqlite":
-                stack = Stack(name, scope.enter_context(scratch_sqlite()))
-            else:
-                prefix = scope.enter_context(scratch_redis_prefix(options.redis_url))
-                stack = Stack(name, scope.enter_context(scratch_postgres(options.postgres_url)),
-                              redis_url=options.redis_url, redis_prefix=prefix)
-            stack.prepare(SLUG)
-            stack.start()
-            scope.callback(stack.stop)
+            stack = start_stack(scope, name, options.postgres_url, options.redis_url, SLUG)
             results[name] = measure(stack, options.duration, run_no)
         results[name]["load_average_after"] = load_average()
         results[name]["verdicts"] = verdicts(name, results[name])

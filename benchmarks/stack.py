@@ -16,7 +16,7 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -169,6 +169,32 @@ class Stack:
             figures.append({"pid": pid, "rss_mb": round(values["VmRSS"] / 1024, 1),
                             "peak_rss_mb": round(values["VmHWM"] / 1024, 1)})
         return figures
+
+
+def start_stack(scope: ExitStack, name: str, postgres_url: str, redis_url: str,
+                *slugs: str) -> Stack:
+    """gunicorn on a scratch SQLite file ("sqlite") or a scratch PostgreSQL database and Redis
+    prefix ("postgresql"), migrated, with one open petition per slug; all gone with `scope`."""
+    if name == "sqlite":
+        stack = Stack(name, scope.enter_context(scratch_sqlite()))
+    else:
+        prefix = scope.enter_context(scratch_redis_prefix(redis_url))
+        stack = Stack(name, scope.enter_context(scratch_postgres(postgres_url)),
+                      redis_url=redis_url, redis_prefix=prefix)
+    stack.prepare(*slugs)
+    stack.start()
+    scope.callback(stack.stop)
+    return stack
+
+
+def run_load(stack: Stack, load: str, slug: str, duration: int, run_no: int = 0
+             ) -> dict[str, Any]:
+    """One wrk load on a stack: "bare", "page", "json" or "sign" (run_no keeps signers apart)."""
+    if load == "sign":
+        return run_wrk(stack.url, "sign.lua", slug, str(run_no), duration=duration)
+    path = {"bare": "/bench/bare", "page": f"/petitions/{slug}",
+            "json": f"/petitions/{slug}.json"}[load]
+    return run_wrk(f"{stack.url}{path}", "get.lua", duration=duration)
 
 
 def minimal_flask_per_s(duration: int) -> float:

@@ -10,9 +10,7 @@ from the cache.
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -25,33 +23,11 @@ from campaign.extensions import db
 from campaign.formcache import csrf_token
 from campaign.models import Petition, PetitionState
 from campaign.public.forms import SignForm
+from campaign.rendered import RenderedCache
 from campaign.services import cosigning, documents, petition_translations, petitions
 
 # Not a token itself: it is swapped for the visitor's own token on every response.
 _TOKEN_PLACEHOLDER = "csrf-token-placeholder-4d1f0c"  # noqa: S105 - not a secret
-
-
-class RenderedCache:
-    """A small least-recently-used map of rendered text, each entry tagged with its version."""
-
-    def __init__(self, size: int = 512) -> None:
-        self.size = size
-        self._entries: OrderedDict[Hashable, tuple[Hashable, Any]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get_or_render(self, key: Hashable, version: Hashable, render: Callable[[], Any]) -> Any:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None and entry[0] == version:
-                self._entries.move_to_end(key)
-                return entry[1]
-        value = render()
-        with self._lock:
-            self._entries[key] = (version, value)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-        return value
 
 
 # The columns that say whether a petition changed; read on every request, with no ORM session.

@@ -4,15 +4,14 @@ in the List-Unsubscribe header."""
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
+from campaign.rendered import RenderedCache
 from campaign.services import consents
 from campaign.services.mail import queue_email
 
@@ -46,40 +45,21 @@ def queue(session: Session, *, signatory_id: int | None, to: str, subject: str, 
                        unsubscribe_url=link, campaign_id=campaign_id)
 
 
-class _Skeletons:
-    """Rendered messages with slots for their per-recipient values, least recently used out."""
-
-    def __init__(self, size: int = 256) -> None:
-        self.size = size
-        self._entries: OrderedDict[Hashable, str] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable) -> str | None:
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-            return found
-
-    def put(self, key: Hashable, skeleton: str) -> None:
-        with self._lock:
-            self._entries[key] = skeleton
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-
-
 def _skeleton(template: str, language: str, with_footer: bool, slots: tuple[str, ...],
               context: Mapping[str, Any]) -> str:
-    cache: _Skeletons = current_app.extensions.setdefault("campaign_mail_skeletons", _Skeletons())
-    key = (template, language, with_footer, slots, tuple(sorted(context.items())))
-    skeleton = cache.get(key)
-    if skeleton is None:
+    cache: RenderedCache = current_app.extensions.setdefault("campaign_mail_skeletons",
+                                                             RenderedCache(size=256))
+
+    def render() -> str:
         values = {name: _SLOT.format(name) for name in slots}
         footer = _SLOT.format("unsubscribe_link") if with_footer else ""
         with force_locale(language):
-            skeleton = render_template(f"emails/{template}", unsubscribe_link=footer,
-                                       **context, **values)
-        cache.put(key, skeleton)
+            return render_template(f"emails/{template}", unsubscribe_link=footer,
+                                   **context, **values)
+
+    key = (template, language, with_footer, slots, tuple(sorted(context.items())))
+    # Templates do not change while the app runs: every skeleton has the same version.
+    skeleton: str = cache.get_or_render(key, None, render)
     return skeleton
 
 
