@@ -1,7 +1,7 @@
 """Rate limits on the routes that take input, built on the `limits` library.
 
 Counts live in Redis when `CAMPAIGN_REDIS_URL` is set, so a limit holds across every worker
-and machine; in memory otherwise (one process). Only decorated routes pay for a limit: the
+and machine; in this process's memory otherwise (`ProcessCounts`). Only decorated routes pay for a limit: the
 petition page, its JSON and every other read carry no rate-limit work at all. (Flask-Limiter,
 used before, ran a hook on every request: a tenth of the petition page's time under load.)
 
@@ -14,13 +14,15 @@ request only when its response says so (failed logins, not successful ones).
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Iterable
 from functools import lru_cache, wraps
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from flask import Flask, Response, current_app, make_response, request
 from limits import RateLimitItem, parse
-from limits.storage import storage_from_string
+from limits.storage import Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter, RateLimiter
 from werkzeug.exceptions import TooManyRequests
 
@@ -34,6 +36,67 @@ R = TypeVar("R")
 def parse_limit(spec: str) -> RateLimitItem:
     """"5 per minute" as a `limits` item, parsed once per spelling."""
     return parse(spec)
+
+
+class ProcessCounts(Storage):
+    """Fixed-window counters in this process's memory: the storage when there is no Redis.
+
+    `limits`' own memory storage keeps a timer thread going that wakes every 10 ms and walks
+    every key; in a surge of distinct clients that is tens of thousands of keys, a large share
+    of a worker's CPU. Here an expired window is replaced when its key is next counted, and
+    the keys nobody came back for are dropped in one sweep at most every `sweep_seconds`.
+    """
+
+    STORAGE_SCHEME = ["campaign-process"]
+
+    def __init__(self, uri: str = "campaign-process://", wrap_exceptions: bool = False,
+                 sweep_seconds: float = 60.0, **options: Any) -> None:
+        super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
+        self._windows: dict[str, tuple[float, int]] = {}  # key -> (window end, count)
+        self._lock = threading.Lock()
+        self._sweep_seconds = sweep_seconds
+        self._next_sweep = time.time() + sweep_seconds
+
+    @property
+    def base_exceptions(self) -> type[Exception] | tuple[type[Exception], ...]:
+        return ValueError
+
+    def incr(self, key: str, expiry: float, amount: int = 1) -> int:
+        now = time.time()
+        with self._lock:
+            if now >= self._next_sweep:
+                self._sweep(now)
+            ends, count = self._windows.get(key, (0.0, 0))
+            if ends <= now:
+                ends, count = now + expiry, 0
+            self._windows[key] = (ends, count + amount)
+            return count + amount
+
+    def get(self, key: str) -> int:
+        ends, count = self._windows.get(key, (0.0, 0))
+        return count if ends > time.time() else 0
+
+    def get_expiry(self, key: str) -> float:
+        now = time.time()
+        ends, _ = self._windows.get(key, (0.0, 0))
+        return ends if ends > now else now
+
+    def check(self) -> bool:
+        return True
+
+    def reset(self) -> int | None:
+        with self._lock:
+            cleared = len(self._windows)
+            self._windows.clear()
+        return cleared
+
+    def clear(self, key: str) -> None:
+        with self._lock:
+            self._windows.pop(key, None)
+
+    def _sweep(self, now: float) -> None:
+        self._windows = {key: window for key, window in self._windows.items() if window[0] > now}
+        self._next_sweep = now + self._sweep_seconds
 
 
 class RateLimits:
@@ -53,7 +116,8 @@ class RateLimits:
 
 
 def init_app(app: Flask) -> None:
-    storage = storage_from_string(app.config["REDIS_URL"] or "memory://")
+    redis_url = app.config["REDIS_URL"]
+    storage = storage_from_string(redis_url) if redis_url else ProcessCounts()
     app.extensions["campaign_rate_limits"] = RateLimits(
         FixedWindowRateLimiter(storage), f"{app.config['RATELIMIT_KEY_PREFIX']}/limit")
 

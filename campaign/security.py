@@ -21,6 +21,7 @@ from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 
 from campaign.clients import resolve_trusted_hop
+from campaign.tokens import SmallPayloadSerializer
 
 _POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -92,7 +93,8 @@ def _add_headers(response: Response) -> Response:
 
 
 class SessionCookies(SecureCookieSessionInterface):
-    """Flask's signed-cookie sessions, with the signing serializer built once per key.
+    """Flask's signed-cookie sessions, with the signing serializer built once per key and
+    short cookies not compressed.
 
     Flask builds it again for every request (and itsdangerous test-serialises a value each
     time to learn its kind): measurable on the petition page, which sets a cookie for every
@@ -105,8 +107,20 @@ class SessionCookies(SecureCookieSessionInterface):
         keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
         cached = self._cached
         if cached is None or cached[0] != keys:
-            cached = self._cached = (keys, super().get_signing_serializer(app))
+            cached = self._cached = (keys, self._build_serializer(*keys))
         return cached[1]
+
+    def _build_serializer(self, secret_key: str | bytes | None,
+                          fallbacks: tuple[str | bytes, ...]) -> URLSafeTimedSerializer | None:
+        """Flask's own settings (salt, JSON tags, HMAC digest; old keys still verify); a short
+        cookie is not compressed (tokens.SmallPayloadSerializer)."""
+        if not secret_key:
+            return None
+        return SmallPayloadSerializer(
+            [*fallbacks, secret_key],  # itsdangerous signs with the last key
+            salt=self.salt, serializer=self.serializer,
+            signer_kwargs={"key_derivation": self.key_derivation,
+                           "digest_method": self.digest_method})
 
 
 def _refuse_nul_bytes() -> None:

@@ -54,3 +54,33 @@ def test_the_schema_itself_refuses_a_second_signature(app: Flask, petition: dict
         with pytest.raises(IntegrityError):
             db.session.flush()
         db.session.rollback()
+
+
+def test_one_person_across_petitions_and_a_repeat(app: Flask, petition: dict,
+                                                  organizer: dict[str, Any]) -> None:
+    """Whichever path wrote it (one statement on PostgreSQL, one per table on SQLite): a known
+    address signing another petition keeps its signatory; a repeat creates nothing."""
+    from campaign.models import Petition
+    from campaign.services import signing
+    from tests.conftest import make_petition
+
+    other_id = make_petition(app, organizer["campaign_id"], slug="second")
+
+    def sign(petition_id: int, email: str) -> signing.SignOutcome:
+        outcome = signing.sign(db.session, db.session.get(Petition, petition_id),
+                               signing.SignatureRequest(name="Ayşe", email=email, country="BE"),
+                               resend_limit=3)
+        db.session.commit()
+        return outcome
+
+    with app.app_context():
+        first = sign(petition["id"], "ayse@example.org")
+        second = sign(other_id, "Ayse@Example.org")
+        repeat = sign(petition["id"], "AYSE@example.org")
+        assert first.created and second.created and not repeat.created
+        assert first.signatory_id == second.signatory_id == repeat.signatory_id
+        assert repeat.signature_id == first.signature_id  # confirmation re-sent for it
+        assert db.session.scalar(select(func.count(Signatory.id))) == 1
+        rows = db.session.execute(select(Signature.petition_id, Signature.signatory_id)
+                                  .order_by(Signature.id)).all()
+        assert rows == [(petition["id"], first.signatory_id), (other_id, first.signatory_id)]

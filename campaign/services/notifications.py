@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy.orm import Session
@@ -26,8 +28,7 @@ def queue_confirmation(session: Session, petition: Petition, signature_id: int, 
     if text_direction(language) == "rtl":
         # A Latin name inside right-to-left text must not reorder the words around it.
         name, title = _isolated(name), _isolated(title)
-    with force_locale(language):
-        subject = gettext("Please confirm your signature: %(title)s", title=title)
+    subject = _confirmation_subject(title, language)
     # Through supporter_mail: the footer and List-Unsubscribe carry the unsubscribe link.
     if signatory_id is None:  # callers on the hot path pass it; others look it up
         signature = session.get(Signature, signature_id)
@@ -37,6 +38,14 @@ def queue_confirmation(session: Session, petition: Petition, signature_id: int, 
                          language=language, kind="confirm-signature", title=title,
                          campaign_id=petition.campaign_id, personal={"name": name, "link": link},
                          max_age_days=current_app.config["CONFIRM_MAX_AGE_DAYS"])
+
+
+@lru_cache(maxsize=512)
+def _confirmation_subject(title: str, language: str) -> str:
+    # The same for every signer of a petition in a language, and switching the locale costs
+    # more than the rest of the subject: made once (the catalogues do not change at run time).
+    with force_locale(language):
+        return str(gettext("Please confirm your signature: %(title)s", title=title))
 
 
 def after_confirmation(session: Session, petition: Petition) -> None:

@@ -5,15 +5,17 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
 
 from itsdangerous import BadSignature, SignatureExpired
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from campaign import tokens
-from campaign.db import insert_ignoring_conflicts, utcnow
+from campaign.db import insert_ignoring_conflicts, utcnow, with_column_defaults
 from campaign.models import (
     Petition,
     PetitionCountryCount,
@@ -84,6 +86,57 @@ _STILL_OPEN = ("EXISTS (SELECT 1 FROM petitions WHERE petitions.id = :petition_i
                "(petitions.closes_at IS NULL OR petitions.closes_at > :created_at))")
 
 
+def _sign_in_one_statement(conn: Connection, email: str, signature: dict[str, Any]
+                           ) -> tuple[int, int] | None:
+    """PostgreSQL: the signatory (found or added) and the new signature in one statement.
+
+    One database round trip less on the sign path. Returns (signature id, signatory id), or
+    None when no signature was created; the caller then takes the statement-per-table path,
+    which tells the cases apart.
+    """
+    signatory = with_column_defaults(Signatory.__table__, {
+        "email_key": email_key(email), "email": email.strip(), "created_at": signature["created_at"]})
+    signature = with_column_defaults(Signature.__table__, signature)
+    stmt = _signatory_and_signature_insert(conn.dialect.identifier_preparer, tuple(signatory),
+                                           tuple(signature))
+    row = conn.execute(stmt, {**{f"signatory_{k}": v for k, v in signatory.items()},
+                              **signature}).one_or_none()
+    return (int(row[0]), int(row[1])) if row is not None else None
+
+
+@lru_cache(maxsize=8)
+def _signatory_and_signature_insert(preparer: Any, signatory_keys: tuple[str, ...],
+                                    signature_keys: tuple[str, ...]) -> Any:
+    """The statement of _sign_in_one_statement, built once per column set.
+
+    In the data-modifying CTE the signatory is inserted unless its address is known; the
+    statement's snapshot cannot see a signatory that a concurrent request has just added,
+    so then nothing is inserted and the caller falls back. The signature is only written
+    while the petition is open (_STILL_OPEN), as on the other path.
+    """
+    signatories, signatures = Signatory.__table__, Signature.__table__
+    quote = preparer.quote
+    # Only quoted identifiers from the models and conditions from our code go into the text;
+    # values are bound parameters.
+    sql = (
+        f"WITH new_signatory AS (INSERT INTO {preparer.format_table(signatories)} "  # noqa: S608  # nosec B608 - quoted model identifiers only
+        f"({', '.join(quote(k) for k in signatory_keys)}) "
+        f"VALUES ({', '.join(':signatory_' + k for k in signatory_keys)}) "
+        f"ON CONFLICT ({quote('email_key')}) DO NOTHING RETURNING {quote('id')}), "
+        f"signatory AS (SELECT {quote('id')} FROM new_signatory UNION ALL "
+        f"SELECT {quote('id')} FROM {preparer.format_table(signatories)} "
+        f"WHERE {quote('email_key')} = :signatory_email_key LIMIT 1) "
+        f"INSERT INTO {preparer.format_table(signatures)} "
+        f"({', '.join(quote(k) for k in signature_keys)}, {quote('signatory_id')}) "
+        f"SELECT {', '.join(':' + k for k in signature_keys)}, signatory.{quote('id')} "
+        f"FROM signatory WHERE {_STILL_OPEN} "
+        f"ON CONFLICT ({quote('petition_id')}, {quote('signatory_id')}) DO NOTHING "
+        f"RETURNING {quote('id')}, {quote('signatory_id')}")
+    binds = [bindparam(f"signatory_{k}", type_=signatories.c[k].type) for k in signatory_keys]
+    binds += [bindparam(k, type_=signatures.c[k].type) for k in signature_keys]
+    return text(sql).bindparams(*binds).columns(signatures.c.id, signatures.c.signatory_id)
+
+
 def _accepts_signatures(conn: Connection, petition_id: int, now: datetime) -> bool:
     state, closes_at = conn.execute(select(Petition.state, Petition.closes_at)
                                     .where(Petition.id == petition_id)).one()
@@ -103,16 +156,27 @@ def sign(session: Session, petition: Petition, request: SignatureRequest, *,
         raise PetitionClosedError(petition.slug)
     # Core statements on the session's connection: no ORM objects to flush on the hot path.
     conn = session.connection()
-    signatory_id = _signatory_id(conn, request.email)
     now = utcnow()
-    new_id = insert_ignoring_conflicts(conn, Signature.__table__, {
-        "petition_id": petition.id, "signatory_id": signatory_id, "name": request.name,
+    signature = {
+        "petition_id": petition.id, "name": request.name,
         "country": request.country, "postcode": request.postcode,
-        "state": (SignatureState.FLAGGED if flagged else SignatureState.PENDING).value, "consent_updates": request.consent_updates,
+        "state": (SignatureState.FLAGGED if flagged else SignatureState.PENDING).value,
+        "consent_updates": request.consent_updates,
         "show_name": request.show_name, "source": request.source[:64],
         "referrer": request.referrer[:300], "ip_hash": request.ip_hash,
         "language": request.language, "confirmation_sends": 1, "created_at": now,
-    }, ["petition_id", "signatory_id"], only_if=_STILL_OPEN)
+    }
+    if conn.dialect.name == "postgresql":
+        created = _sign_in_one_statement(conn, request.email, signature)
+        if created is not None:
+            return SignOutcome(created[0], created=True, confirmation_queued=not flagged,
+                               signatory_id=created[1])
+    # A statement per table (SQLite; and on PostgreSQL whatever the single statement did not
+    # create: a repeat signature, a closed petition, a signatory added by a concurrent request).
+    signatory_id = _signatory_id(conn, request.email)
+    new_id = insert_ignoring_conflicts(conn, Signature.__table__,
+                                       {**signature, "signatory_id": signatory_id},
+                                       ["petition_id", "signatory_id"], only_if=_STILL_OPEN)
     if new_id is not None:
         return SignOutcome(int(new_id), created=True, confirmation_queued=not flagged,
                            signatory_id=signatory_id)

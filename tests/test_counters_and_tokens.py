@@ -1,0 +1,71 @@
+"""The hot path's own building blocks: process-local rate-limit counters and signed tokens."""
+
+from __future__ import annotations
+
+import pytest
+from itsdangerous import URLSafeTimedSerializer
+from limits import parse
+from limits.strategies import FixedWindowRateLimiter
+
+from campaign import ratelimit, tokens
+from campaign.ratelimit import ProcessCounts
+
+pytestmark = pytest.mark.backend_independent
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def time(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    clock = Clock()
+    monkeypatch.setattr(ratelimit.time, "time", clock.time)
+    return clock
+
+
+def test_process_counts_keep_a_fixed_window_per_key(clock: Clock) -> None:
+    limiter = FixedWindowRateLimiter(ProcessCounts())
+    five_a_minute = parse("5/minute")
+    assert [limiter.hit(five_a_minute, "sign", "a") for _ in range(6)] == [True] * 5 + [False]
+    assert limiter.hit(five_a_minute, "sign", "b")  # another client has its own count
+    assert not limiter.test(five_a_minute, "sign", "a")
+    clock.now += 61
+    assert limiter.test(five_a_minute, "sign", "a")
+    assert limiter.hit(five_a_minute, "sign", "a")
+
+
+def test_process_counts_drop_expired_keys_in_one_sweep(clock: Clock) -> None:
+    counts = ProcessCounts(sweep_seconds=60)
+    for client in range(1000):
+        counts.incr(f"client-{client}", 10)
+    assert len(counts._windows) == 1000
+    clock.now += 61
+    counts.incr("late-client", 10)  # the first count after the sweep interval sweeps
+    assert set(counts._windows) == {"late-client"}
+    assert counts.get("client-1") == 0
+    assert counts.get_expiry("late-client") == clock.now + 10
+
+
+def test_short_tokens_are_not_compressed_and_load_anywhere() -> None:
+    ours = tokens.serializer("k" * 32, "purpose")
+    plain = URLSafeTimedSerializer("k" * 32, salt="purpose")
+    token = ours.dumps({"s": 12345})
+    assert not token.startswith(".")
+    assert plain.loads(token) == {"s": 12345}
+    # Made by stock itsdangerous (compressed when that is shorter) and loaded by ours.
+    repetitive = {"flashes": ["Please log in to see that page."] * 20}
+    assert plain.dumps(repetitive).startswith(".")
+    assert ours.loads(plain.dumps(repetitive)) == repetitive
+
+
+def test_long_payloads_are_still_compressed() -> None:
+    ours = tokens.serializer("k" * 32, "purpose")
+    repetitive = {"flashes": ["Please log in to see that page."] * 20}
+    token = ours.dumps(repetitive)
+    assert token.startswith(".")
+    assert URLSafeTimedSerializer("k" * 32, salt="purpose").loads(token) == repetitive
