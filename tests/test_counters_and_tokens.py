@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from itsdangerous import URLSafeTimedSerializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from limits import parse
 from limits.strategies import FixedWindowRateLimiter
 
@@ -69,3 +69,21 @@ def test_long_payloads_are_still_compressed() -> None:
     token = ours.dumps(repetitive)
     assert token.startswith(".")
     assert URLSafeTimedSerializer("k" * 32, salt="purpose").loads(token) == repetitive
+
+
+def test_signers_kept_per_salt_sign_and_check_as_itsdangerous_does() -> None:
+    """The serializer keeps one signer per salt and derives its keys once: the tokens are
+    still the stock ones, per salt, and a rotated-out key still verifies."""
+    ours = tokens.SmallPayloadSerializer(["old" * 11, "new" * 11], salt="purpose")
+    plain_new = URLSafeTimedSerializer("new" * 11, salt="purpose")
+    plain_old = URLSafeTimedSerializer("old" * 11, salt="purpose")
+    for _ in range(2):  # the second round runs on the kept signer and derived keys
+        assert plain_new.loads(ours.dumps({"s": 1})) == {"s": 1}
+        assert ours.loads(plain_old.dumps({"s": 2})) == {"s": 2}
+        assert ours.loads(plain_new.dumps({"s": 3})) == {"s": 3}
+        with pytest.raises(BadSignature):
+            ours.loads(plain_new.dumps({"s": 4}, salt="other purpose"))
+        assert ours.loads(ours.dumps({"s": 5}, salt="other"), salt="other") == {"s": 5}
+        with pytest.raises(BadSignature):
+            plain_new.loads(ours.dumps({"s": 6}, salt="other"))
+    assert ours.make_signer() is ours.make_signer("purpose")
