@@ -71,7 +71,8 @@ def serializer(secret_key: str, salt: str) -> URLSafeTimedSerializer:
     """The serializer for one key and purpose (salt), built once.
 
     Building one costs about as much as signing with it (itsdangerous test-serialises a
-    value to learn its kind), and the sign path signs several tokens per signature. It keeps
-    no state between calls, so every thread may share it.
+    value to learn its kind), and the sign path signs several tokens per signature. Its only
+    state is the signers and keys it builds once, the same whichever thread builds them, so
+    every thread may share it.
     """
     return SmallPayloadSerializer(secret_key, salt=salt)
