@@ -131,6 +131,21 @@ def test_consents_are_recorded_with_the_wording_shown(app: Flask, petition: dict
         assert rows[0][2] == "Send me updates about this campaign from the organizer"
         # The same wording is one versioned row, shared by everyone who saw it.
         assert db.session.scalar(select(func.count(ConsentText.id))) == 2
+        # Each consent names its person and petition, given when they signed.
+        recorded = db.session.execute(
+            select(Consent.signatory_id, Consent.petition_id, Consent.given_at,
+                   Consent.withdrawn_at, Signature.created_at)
+            .join(Signature, Signature.signatory_id == Consent.signatory_id)
+            .order_by(Consent.id)).all()
+        assert {row.petition_id for row in recorded} == {petition["id"]}
+        assert [row.signatory_id for row in recorded][:2] == [recorded[0].signatory_id] * 2
+        assert recorded[2].signatory_id != recorded[0].signatory_id
+        assert all(row.given_at == row.created_at and row.withdrawn_at is None
+                   for row in recorded)
+    # Signing again records nothing new: the consents go with a new signature only.
+    _sign_over_http(client, petition["slug"], consent_updates="y", show_name="y")
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Consent.id))) == 3
 
 
 def test_every_supporter_email_unsubscribes_in_one_click(app: Flask, petition: dict,

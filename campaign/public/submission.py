@@ -1,8 +1,8 @@
 """A validated sign form becomes a signature: shared by the petition page and its embed.
 
-One transaction: the signature (or the one this person already made), the consents ticked on
-the form with the words shown beside them, and the confirmation email in the outbox. The
-caller answers the same whatever happened, so that nobody learns who has signed.
+One transaction: the signature (or the one this person already made), with a new one the
+consents ticked on the form and the words shown beside them, and the confirmation email in the
+outbox. The caller answers the same whatever happened, so that nobody learns who has signed.
 """
 
 from __future__ import annotations
@@ -33,17 +33,15 @@ def submit_signature(petition: Petition, form: SignForm, *, source: str, referre
     flagged = abuse.guard_for(current_app).over_limit("sign", ip_hash=ip_hash,
                                                       email=form.email.data)
     session = db.session
+    given = consents.given_on_form(session, {
+        "updates": (form.consent_updates.data, str(form.consent_updates.label.text)),
+        "show_name": (form.show_name.data, str(form.show_name.label.text))}, language=language)
     outcome = signing.sign(session, petition, signing.SignatureRequest(
         name=form.name.data, email=form.email.data, country=form.country.data,
         postcode=form.postcode.data or "", consent_updates=form.consent_updates.data,
         show_name=form.show_name.data, source=source, referrer=referrer, ip_hash=ip_hash,
-        language=language),
+        language=language, consents=given, consent_method=consent_method),
         resend_limit=current_app.config["CONFIRM_RESEND_LIMIT"], flagged=flagged)
-    if outcome.created and outcome.signatory_id is not None:
-        consents.record_for_signature(session, outcome.signatory_id, petition.id, {
-            "updates": (form.consent_updates.data, str(form.consent_updates.label.text)),
-            "show_name": (form.show_name.data, str(form.show_name.label.text))},
-            language=language, method=consent_method)
     if outcome.confirmation_queued and outcome.signature_id is not None:
         notifications.queue_confirmation(session, petition, outcome.signature_id,
                                          form.email.data, form.name.data, language,

@@ -4,11 +4,14 @@ click from any supporter email (a signed unsubscribe link)."""
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from weakref import WeakKeyDictionary
 
 from itsdangerous import BadSignature
 from sqlalchemy import Engine, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from campaign import tokens
@@ -43,30 +46,33 @@ def consent_text_id(session: Session, purpose: str, language: str, text: str) ->
     return known[text_hash]
 
 
-def record(session: Session, signatory_id: int, purpose: str, *, text: str, language: str,
-           method: str, petition_id: int | None = None) -> None:
-    """Record that a person agreed to `purpose` after being shown `text`."""
-    text_id = consent_text_id(session, purpose, language, text)
-    session.connection().execute(insert(Consent.__table__), {
-        "signatory_id": signatory_id, "purpose": purpose, "consent_text_id": text_id,
-        "method": method, "petition_id": petition_id, "given_at": utcnow(),
-        "withdrawn_at": None})
+@dataclass(frozen=True)
+class GivenConsent:
+    """A consent ticked on a form: what for, and the row of the exact wording shown."""
+
+    purpose: str
+    text_id: int
 
 
-def record_for_signature(session: Session, signatory_id: int, petition_id: int,
-                         ticked: dict[str, tuple[bool, str]], *, language: str,
-                         method: str) -> int:
-    """Record the consents ticked on a signing form.
+def given_on_form(session: Session, ticked: dict[str, tuple[bool, str]], *,
+                  language: str) -> tuple[GivenConsent, ...]:
+    """The consents ticked on a form, each with its wording's row (made the first time).
 
     `ticked` maps each purpose to (whether it was ticked, the label shown beside the box).
     """
-    recorded = 0
-    for purpose, (given, text) in ticked.items():
-        if given:
-            record(session, signatory_id, purpose, text=text, language=language,
-                   method=method, petition_id=petition_id)
-            recorded += 1
-    return recorded
+    return tuple(GivenConsent(purpose, consent_text_id(session, purpose, language, text))
+                 for purpose, (given, text) in ticked.items() if given)
+
+
+def record_given(conn: Connection, signatory_id: int, given: Sequence[GivenConsent], *,
+                 method: str, petition_id: int | None, given_at: datetime) -> None:
+    """Insert consent rows for wordings already recorded; one statement for all of them."""
+    if not given:
+        return
+    conn.execute(insert(Consent.__table__), [
+        {"signatory_id": signatory_id, "purpose": consent.purpose,
+         "consent_text_id": consent.text_id, "method": method, "petition_id": petition_id,
+         "given_at": given_at, "withdrawn_at": None} for consent in given])
 
 
 def active_consents(session: Session, signatory_id: int) -> list[tuple[Consent, ConsentText]]:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from campaign import tokens
 from campaign.db import insert_ignoring_conflicts, utcnow, with_column_defaults
 from campaign.models import (
+    Consent,
     Petition,
     PetitionCountryCount,
     PetitionState,
@@ -24,6 +25,7 @@ from campaign.models import (
     Signature,
     SignatureState,
 )
+from campaign.services.consents import GivenConsent, record_given
 
 CONFIRM_SALT = "confirm-signature"
 
@@ -46,6 +48,10 @@ class SignatureRequest:
     referrer: str = ""
     ip_hash: str = ""
     language: str = "en"
+    # Consents ticked on the form: recorded with a new signature, in the same statement on
+    # PostgreSQL; `consent_method` says how they were given ("petition-form", "embed").
+    consents: tuple[GivenConsent, ...] = ()
+    consent_method: str = ""
 
 
 @dataclass
@@ -86,35 +92,44 @@ _STILL_OPEN = ("EXISTS (SELECT 1 FROM petitions WHERE petitions.id = :petition_i
                "(petitions.closes_at IS NULL OR petitions.closes_at > :created_at))")
 
 
-def _sign_in_one_statement(conn: Connection, email: str, signature: dict[str, Any]
-                           ) -> tuple[int, int] | None:
-    """PostgreSQL: the signatory (found or added) and the new signature in one statement.
+def _sign_in_one_statement(conn: Connection, request: SignatureRequest,
+                           signature: dict[str, Any]) -> tuple[int, int] | None:
+    """PostgreSQL: the signatory (found or added), the new signature and its consents in
+    one statement.
 
-    One database round trip less on the sign path. Returns (signature id, signatory id), or
+    Each statement is a database round trip, which on PostgreSQL costs the web process about
+    as much CPU as the writing costs the server. Returns (signature id, signatory id), or
     None when no signature was created; the caller then takes the statement-per-table path,
     which tells the cases apart.
     """
     signatory = with_column_defaults(Signatory.__table__, {
-        "email_key": email_key(email), "email": email.strip(), "created_at": signature["created_at"]})
+        "email_key": email_key(request.email), "email": request.email.strip(),
+        "created_at": signature["created_at"]})
     signature = with_column_defaults(Signature.__table__, signature)
     stmt = _signatory_and_signature_insert(conn.dialect.identifier_preparer, tuple(signatory),
-                                           tuple(signature))
+                                           tuple(signature), len(request.consents))
+    consents: dict[str, Any] = {"consent_method": request.consent_method}
+    for n, consent in enumerate(request.consents):
+        consents |= {f"consent_purpose_{n}": consent.purpose,
+                     f"consent_text_id_{n}": consent.text_id}
     row = conn.execute(stmt, {**{f"signatory_{k}": v for k, v in signatory.items()},
-                              **signature}).one_or_none()
+                              **signature, **consents}).one_or_none()
     return (int(row[0]), int(row[1])) if row is not None else None
 
 
 @lru_cache(maxsize=8)
 def _signatory_and_signature_insert(preparer: Any, signatory_keys: tuple[str, ...],
-                                    signature_keys: tuple[str, ...]) -> Any:
-    """The statement of _sign_in_one_statement, built once per column set.
+                                    signature_keys: tuple[str, ...], consent_count: int) -> Any:
+    """The statement of _sign_in_one_statement, built once per column set and number of
+    consents.
 
     In the data-modifying CTE the signatory is inserted unless its address is known; the
     statement's snapshot cannot see a signatory that a concurrent request has just added,
     so then nothing is inserted and the caller falls back. The signature is only written
-    while the petition is open (_STILL_OPEN), as on the other path.
+    while the petition is open (_STILL_OPEN), as on the other path, and the consents only
+    beside a signature written.
     """
-    signatories, signatures = Signatory.__table__, Signature.__table__
+    signatories, signatures, consents = Signatory.__table__, Signature.__table__, Consent.__table__
     quote = preparer.quote
     # Only quoted identifiers from the models and conditions from our code go into the text;
     # values are bound parameters.
@@ -125,15 +140,31 @@ def _signatory_and_signature_insert(preparer: Any, signatory_keys: tuple[str, ..
         f"ON CONFLICT ({quote('email_key')}) DO NOTHING RETURNING {quote('id')}), "
         f"signatory AS (SELECT {quote('id')} FROM new_signatory UNION ALL "
         f"SELECT {quote('id')} FROM {preparer.format_table(signatories)} "
-        f"WHERE {quote('email_key')} = :signatory_email_key LIMIT 1) "
-        f"INSERT INTO {preparer.format_table(signatures)} "
+        f"WHERE {quote('email_key')} = :signatory_email_key LIMIT 1), "
+        f"new_signature AS (INSERT INTO {preparer.format_table(signatures)} "
         f"({', '.join(quote(k) for k in signature_keys)}, {quote('signatory_id')}) "
         f"SELECT {', '.join(':' + k for k in signature_keys)}, signatory.{quote('id')} "
         f"FROM signatory WHERE {_STILL_OPEN} "
         f"ON CONFLICT ({quote('petition_id')}, {quote('signatory_id')}) DO NOTHING "
-        f"RETURNING {quote('id')}, {quote('signatory_id')}")
+        f"RETURNING {quote('id')}, {quote('signatory_id')})")
+    if consent_count:
+        given = ", ".join(f"(:consent_purpose_{n}, :consent_text_id_{n})"
+                          for n in range(consent_count))
+        sql += (
+            f", new_consents AS (INSERT INTO {preparer.format_table(consents)} "  # noqa: S608  # nosec B608 - quoted model identifiers only
+            f"({quote('signatory_id')}, {quote('purpose')}, {quote('consent_text_id')}, "
+            f"{quote('method')}, {quote('petition_id')}, {quote('given_at')}) "
+            f"SELECT new_signature.{quote('signatory_id')}, given.purpose, given.text_id, "
+            f":consent_method, :petition_id, :created_at "
+            f"FROM new_signature CROSS JOIN (VALUES {given}) AS given (purpose, text_id))")
+    sql += f" SELECT {quote('id')}, {quote('signatory_id')} FROM new_signature"  # noqa: S608  # nosec B608 - quoted model identifiers only
     binds = [bindparam(f"signatory_{k}", type_=signatories.c[k].type) for k in signatory_keys]
     binds += [bindparam(k, type_=signatures.c[k].type) for k in signature_keys]
+    if consent_count:
+        binds.append(bindparam("consent_method", type_=consents.c.method.type))
+        for n in range(consent_count):
+            binds += [bindparam(f"consent_purpose_{n}", type_=consents.c.purpose.type),
+                      bindparam(f"consent_text_id_{n}", type_=consents.c.consent_text_id.type)]
     return text(sql).bindparams(*binds).columns(signatures.c.id, signatures.c.signatory_id)
 
 
@@ -167,7 +198,7 @@ def sign(session: Session, petition: Petition, request: SignatureRequest, *,
         "language": request.language, "confirmation_sends": 1, "created_at": now,
     }
     if conn.dialect.name == "postgresql":
-        created = _sign_in_one_statement(conn, request.email, signature)
+        created = _sign_in_one_statement(conn, request, signature)
         if created is not None:
             return SignOutcome(created[0], created=True, confirmation_queued=not flagged,
                                signatory_id=created[1])
@@ -178,6 +209,8 @@ def sign(session: Session, petition: Petition, request: SignatureRequest, *,
                                        {**signature, "signatory_id": signatory_id},
                                        ["petition_id", "signatory_id"], only_if=_STILL_OPEN)
     if new_id is not None:
+        record_given(conn, signatory_id, request.consents, method=request.consent_method,
+                     petition_id=petition.id, given_at=now)
         return SignOutcome(int(new_id), created=True, confirmation_queued=not flagged,
                            signatory_id=signatory_id)
     if not _accepts_signatures(conn, petition.id, now):
