@@ -87,3 +87,10 @@ def test_signers_kept_per_salt_sign_and_check_as_itsdangerous_does() -> None:
         with pytest.raises(BadSignature):
             plain_new.loads(ours.dumps({"s": 6}, salt="other"))
     assert ours.make_signer() is ours.make_signer("purpose")
+
+
+def test_process_counts_count_several_keys_at_once(clock: Clock) -> None:
+    counts = ProcessCounts()
+    assert counts.incr_many([("a", 10), ("b", 100), ("a", 10)]) == [1, 1, 2]
+    clock.now += 11
+    assert counts.incr_many([("a", 10), ("b", 100)]) == [1, 2]

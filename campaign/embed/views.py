@@ -35,15 +35,10 @@ from campaign.extensions import csrf, db
 from campaign.i18n import use_content_language
 from campaign.models import Petition
 from campaign.public import submission
-from campaign.ratelimit import rate_limited
 from campaign.security import CONTENT_SECURITY_POLICY, embeddable
 from campaign.services import embeds, petition_translations, petitions, signing
 
 bp = Blueprint("embed", __name__)
-
-
-def _sign_limit() -> str:
-    return str(current_app.config["SIGN_RATE_LIMIT"])
 
 
 def _petition_or_404(slug: str) -> Petition:
@@ -97,8 +92,8 @@ def sign_form(slug: str) -> ResponseReturnValue:
 @bp.post("/petitions/<slug>/embed/sign")
 @embeddable
 @csrf.exempt
-@rate_limited(_sign_limit)
 def sign(slug: str) -> ResponseReturnValue:
+    flagged = submission.count_attempt()  # 429 past the signing limit
     petition = _petition_or_404(slug)
     origins = embeds.allowed_origins(db.session, petition.id)
     form = EmbedSignForm(petition.id)
@@ -108,7 +103,8 @@ def sign(slug: str) -> ResponseReturnValue:
         return _render_form(petition, form, origins, 422)
     try:
         submission.submit_signature(petition, form, source=form.site or "embed",
-                                    referrer=form.site, consent_method="embed")
+                                    referrer=form.site, consent_method="embed",
+                                    flagged=flagged)
     except signing.PetitionClosedError:
         return _render_form(petition, form, origins, 409)
     # The same answer whoever signs, as on the public form.

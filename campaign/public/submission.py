@@ -7,31 +7,51 @@ outbox. The caller answers the same whatever happened, so that nobody learns who
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, request
 from flask_babel import get_locale
+from werkzeug.exceptions import TooManyRequests
 
 from campaign import mailer
-from campaign.clients import client_ip_hash
+from campaign.clients import client_ip, client_ip_hash
 from campaign.extensions import db
 from campaign.models import Petition
 from campaign.public.forms import SignForm
+from campaign.ratelimit import limits_for
 from campaign.services import abuse, consents, notifications, signing
+from campaign.validators import nfc
+
+
+def count_attempt() -> bool:
+    """Count a signing attempt from this client; True when it is past an abuse limit.
+
+    Past the signing limit (SIGN_RATE_LIMIT per address) the request is refused with 429
+    before any work. Past an abuse limit (per address, per email domain) the signature is
+    stored as flagged and answered as usual. Every attempt counts, valid or not, and all the
+    counters move in one round trip to Redis: signing's only other one is the database's.
+    """
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    limits = limits_for(app)
+    counters = [limits.counter(app.config["SIGN_RATE_LIMIT"], "sign", client_ip()),
+                *abuse.guard_for(app).counters("sign", ip_hash=client_ip_hash(),
+                                               email=nfc(request.form.get("email", "")))]
+    within_limit, *within_abuse_limits = limits.hit_many(counters)
+    if not within_limit:
+        raise TooManyRequests()
+    return not all(within_abuse_limits)
 
 
 def submit_signature(petition: Petition, form: SignForm, *, source: str, referrer: str,
-                     consent_method: str) -> None:
+                     consent_method: str, flagged: bool) -> None:
     """Record the signature from a validated form and queue its confirmation email.
 
     Raises signing.PetitionClosedError when the petition stopped accepting signatures. A bot
-    (the honeypot field filled in) is answered as usual and nothing is stored.
+    (the honeypot field filled in) is answered as usual and nothing is stored. A `flagged`
+    signature (past an abuse limit: count_attempt) is kept for review, with the same answer.
     """
     if form.is_bot():
         return
     language = str(get_locale() or "en")
     ip_hash = client_ip_hash()
-    # Past a limit the signature is kept as flagged and the answer is the same.
-    flagged = abuse.guard_for(current_app).over_limit("sign", ip_hash=ip_hash,
-                                                      email=form.email.data)
     session = db.session
     given = consents.given_on_form(session, {
         "updates": (form.consent_updates.data, str(form.consent_updates.label.text)),

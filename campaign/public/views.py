@@ -87,8 +87,8 @@ def petition_json(slug: str) -> ResponseReturnValue:
 
 
 @bp.post("/petitions/<slug>/sign")
-@rate_limited(_sign_limit)
 def sign(slug: str) -> ResponseReturnValue:
+    flagged = submission.count_attempt()  # 429 past the signing limit
     petition = _petition_or_404(slug)
     form = SignForm()
     if not petition.accepts_signatures():
@@ -98,7 +98,7 @@ def sign(slug: str) -> ResponseReturnValue:
     try:
         submission.submit_signature(petition, form, source=form.source.data or "",
                                     referrer=request.referrer or "",
-                                    consent_method="petition-form")
+                                    consent_method="petition-form", flagged=flagged)
     except signing.PetitionClosedError:
         return _render_petition(petition, form, 409)
     # Identical for a first signature, a repeat and a bot: nobody learns who has signed.

@@ -11,21 +11,14 @@ workers), memory otherwise. Keys hold keyed hashes only, never addresses or doma
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from flask import Flask
-from limits import RateLimitItem, parse
-from limits.strategies import RateLimiter
 
 from campaign.clients import hash_ip
+from campaign.ratelimit import Counter, RateLimits, limits_for, parse_limit
 
 # The supporter actions that are counted; each has its own counters.
 ACTIONS = ("sign", "letter", "resend", "data-request")
-
-
-@lru_cache(maxsize=32)
-def _limit(spec: str) -> RateLimitItem:
-    return parse(spec)
 
 
 def email_domain(email: str) -> str:
@@ -36,34 +29,37 @@ def email_domain(email: str) -> str:
 class AbuseGuard:
     """Counts supporter actions and says when one is past a limit."""
 
-    strategy: RateLimiter
+    limits: RateLimits
     prefix: str
     hash_key: str
     per_ip: str
     per_domain: str
     shared_domains: frozenset[str]
 
-    def over_limit(self, action: str, *, ip_hash: str, email: str) -> bool:
-        """Count one `action` from this address and email domain; True if past either limit."""
+    def counters(self, action: str, *, ip_hash: str, email: str) -> list[Counter]:
+        """The counters one `action` from this address and email domain moves, for a caller
+        that counts them together with others (RateLimits.hit_many)."""
         if action not in ACTIONS:
             raise ValueError(f"unknown action {action!r}")
-        over = not self.strategy.hit(_limit(self.per_ip), self.prefix, action, "ip", ip_hash)
+        counters = [(parse_limit(self.per_ip), (self.prefix, action, "ip", ip_hash))]
         domain = email_domain(email)
         if domain and domain not in self.shared_domains:
-            domain_key = hash_ip(domain, self.hash_key)
-            over = not self.strategy.hit(_limit(self.per_domain), self.prefix, action,
-                                         "domain", domain_key) or over
-        return over
+            counters.append((parse_limit(self.per_domain),
+                             (self.prefix, action, "domain", hash_ip(domain, self.hash_key))))
+        return counters
+
+    def over_limit(self, action: str, *, ip_hash: str, email: str) -> bool:
+        """Count one `action` from this address and email domain; True if past either limit."""
+        return not all(self.limits.hit_many(self.counters(action, ip_hash=ip_hash,
+                                                          email=email)))
 
 
 def guard_for(app: Flask) -> AbuseGuard:
     """The guard configured for an app, sharing the rate limits' storage."""
-    from campaign.ratelimit import limits_for
-
     guard: AbuseGuard | None = app.extensions.get("campaign_abuse")
     if guard is None:
         guard = AbuseGuard(
-            strategy=limits_for(app).strategy, prefix=f"{app.config['RATELIMIT_KEY_PREFIX']}/abuse",
+            limits=limits_for(app), prefix=f"{app.config['RATELIMIT_KEY_PREFIX']}/abuse",
             hash_key=app.config["IP_HASH_KEY"], per_ip=app.config["ABUSE_PER_IP_LIMIT"],
             per_domain=app.config["ABUSE_PER_DOMAIN_LIMIT"],
             shared_domains=frozenset(d.strip().lower()
