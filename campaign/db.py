@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from flask import Flask, g
 from sqlalchemy import DateTime, MetaData, TypeDecorator, bindparam, create_engine, event, text
@@ -179,6 +182,34 @@ def _insert_ignoring(dialect: str, preparer: Any, table: Any, keys: tuple[str, .
            f"RETURNING {quote('id')}")
     return (text(sql).bindparams(*(bindparam(k, type_=table.c[k].type) for k in keys))
             .columns(table.c.id))
+
+
+# Ids are taken from a table's sequence this many at a time (see reserved_id).
+ID_BLOCK = 100
+_NEXT_IDS = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                 "FROM generate_series(1, :count)")
+_reserved_ids: WeakKeyDictionary[Engine, dict[str, tuple[int, list[int]]]] = WeakKeyDictionary()
+_reserved_ids_lock = threading.Lock()
+
+
+def reserved_id(conn: Connection, table: Any) -> int:
+    """PostgreSQL: a new id for `table`, taken ahead from its sequence.
+
+    For a statement that must know a row's id before writing it (the sign path renders the
+    confirmation email, whose links name the signature, and writes it in the signature's own
+    statement). The process takes ID_BLOCK ids in one round trip and hands them out; ids
+    unused when it stops are skipped, like those of rolled-back inserts. After a fork the
+    child never reuses its parent's block.
+    """
+    with _reserved_ids_lock:
+        blocks = _reserved_ids.setdefault(conn.engine, {})
+        owner, ids = blocks.get(table.name, (0, []))
+        if owner != os.getpid() or not ids:
+            ids = [int(i) for i in conn.execute(_NEXT_IDS, {"table": table.name,
+                                                            "count": ID_BLOCK}).scalars()]
+            ids.reverse()
+            blocks[table.name] = (os.getpid(), ids)
+        return ids.pop()
 
 
 class UTCDateTime(TypeDecorator[datetime]):

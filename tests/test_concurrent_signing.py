@@ -60,16 +60,21 @@ def test_one_person_across_petitions_and_a_repeat(app: Flask, petition: dict,
                                                   organizer: dict[str, Any]) -> None:
     """Whichever path wrote it (one statement on PostgreSQL, one per table on SQLite): a known
     address signing another petition keeps its signatory; a repeat creates nothing."""
-    from campaign.models import Petition
+    from campaign.models import OutboundEmail, Petition
     from campaign.services import signing
+    from campaign.services.mail import outbox_row
     from tests.conftest import make_petition
 
     other_id = make_petition(app, organizer["campaign_id"], slug="second")
 
+    def confirmation(signature_id: int, signatory_id: int) -> dict[str, Any]:
+        return outbox_row(to="ayse@example.org", subject="Please confirm",
+                          body=f"signature {signature_id} of signatory {signatory_id}")
+
     def sign(petition_id: int, email: str) -> signing.SignOutcome:
         outcome = signing.sign(db.session, db.session.get(Petition, petition_id),
                                signing.SignatureRequest(name="Ayşe", email=email, country="BE"),
-                               resend_limit=3)
+                               resend_limit=3, confirmation=confirmation)
         db.session.commit()
         return outcome
 
@@ -84,3 +89,10 @@ def test_one_person_across_petitions_and_a_repeat(app: Flask, petition: dict,
         rows = db.session.execute(select(Signature.petition_id, Signature.signatory_id)
                                   .order_by(Signature.id)).all()
         assert rows == [(petition["id"], first.signatory_id), (other_id, first.signatory_id)]
+        # Each confirmation names the signature it confirms and the person's own record, also
+        # where the person was known before (on PostgreSQL its email was rendered for an id
+        # taken ahead, then again for the person's own).
+        bodies = db.session.scalars(select(OutboundEmail.body_text)
+                                    .order_by(OutboundEmail.id)).all()
+        assert bodies == [f"signature {outcome.signature_id} of signatory {first.signatory_id}"
+                          for outcome in (first, second, repeat)]

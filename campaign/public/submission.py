@@ -56,15 +56,14 @@ def submit_signature(petition: Petition, form: SignForm, *, source: str, referre
     given = consents.given_on_form(session, {
         "updates": (form.consent_updates.data, str(form.consent_updates.label.text)),
         "show_name": (form.show_name.data, str(form.show_name.label.text))}, language=language)
-    outcome = signing.sign(session, petition, signing.SignatureRequest(
+    signing.sign(session, petition, signing.SignatureRequest(
         name=form.name.data, email=form.email.data, country=form.country.data,
         postcode=form.postcode.data or "", consent_updates=form.consent_updates.data,
         show_name=form.show_name.data, source=source, referrer=referrer, ip_hash=ip_hash,
         language=language, consents=given, consent_method=consent_method),
-        resend_limit=current_app.config["CONFIRM_RESEND_LIMIT"], flagged=flagged)
-    if outcome.confirmation_queued and outcome.signature_id is not None:
-        notifications.queue_confirmation(session, petition, outcome.signature_id,
-                                         form.email.data, form.name.data, language,
-                                         signatory_id=outcome.signatory_id)
+        resend_limit=current_app.config["CONFIRM_RESEND_LIMIT"], flagged=flagged,
+        confirmation=lambda signature_id, signatory_id: notifications.confirmation_email(
+            session, petition, signature_id, form.email.data, form.name.data, language,
+            signatory_id))
     session.commit()
     mailer.dispatch()

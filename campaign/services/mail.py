@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from campaign.db import utcnow
@@ -45,19 +46,38 @@ def queue_email(session: Session, *, to: str, subject: str, body: str, kind: str
     """Add a message to the outbox in the caller's transaction; it is sent after commit.
 
     Returns the message's id. `campaign_id` names the campaign whose owners may see the
-    message in the outbox; `not_before` holds it back until then. One Core INSERT on the
-    session's connection: this runs on the sign path, where an ORM flush cost more than
-    the rest of the write.
+    message in the outbox; `not_before` holds it back until then.
+    """
+    return add_to_outbox(session.connection(), outbox_row(
+        to=to, subject=subject, body=body, kind=kind, reply_to=reply_to,
+        campaign_id=campaign_id, unsubscribe_url=unsubscribe_url, not_before=not_before))
+
+
+def outbox_row(*, to: str, subject: str, body: str, kind: str = "", reply_to: str = "",
+               campaign_id: int | None = None, unsubscribe_url: str = "",
+               not_before: datetime | None = None) -> dict[str, Any]:
+    """The outbox row of a message, its header values checked; see queue_email.
+
+    For a caller that writes it in a statement of its own making (the PostgreSQL sign path
+    writes the confirmation email in the signature's statement).
     """
     for value in (to, subject, reply_to, unsubscribe_url):
         check_header_value(value)
     now = utcnow()
-    return int(session.connection().execute(
-        insert(OutboundEmail.__table__).returning(OutboundEmail.__table__.c.id),
-        {"to_address": to, "subject": subject, "body_text": body, "kind": kind,
-         "reply_to": reply_to, "campaign_id": campaign_id, "unsubscribe_url": unsubscribe_url,
-         "state": MailState.QUEUED, "attempts": 0, "last_error": "", "created_at": now,
-         "next_attempt_at": not_before or now, "sent_at": None}).scalar_one())
+    return {"to_address": to, "subject": subject, "body_text": body, "kind": kind,
+            "reply_to": reply_to, "campaign_id": campaign_id, "unsubscribe_url": unsubscribe_url,
+            "state": MailState.QUEUED, "attempts": 0, "last_error": "", "created_at": now,
+            "next_attempt_at": not_before or now, "sent_at": None}
+
+
+def add_to_outbox(conn: Connection, row: dict[str, Any]) -> int:
+    """Insert an outbox row (outbox_row) on the caller's connection; its id.
+
+    One Core INSERT: this runs on the sign path, where an ORM flush cost more than the rest
+    of the write.
+    """
+    table = OutboundEmail.__table__
+    return int(conn.execute(insert(table).returning(table.c.id), row).scalar_one())
 
 
 def build_message(email: OutboundEmail, mail_from: str) -> EmailMessage:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale, gettext
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from campaign.i18n import LANGUAGES, text_direction
 from campaign.models import Petition, Signature
+from campaign.services.mail import add_to_outbox
 from campaign.services.petition_translations import content_for
 from campaign.services.signing import confirmation_token
 
@@ -18,6 +20,16 @@ def queue_confirmation(session: Session, petition: Petition, signature_id: int, 
                        name: str, language: str = "en", signatory_id: int | None = None
                        ) -> None:
     """Queue the double opt-in email with its confirmation link."""
+    if signatory_id is None:  # the sign path passes it; others look it up
+        signature = session.get(Signature, signature_id)
+        signatory_id = signature.signatory_id if signature else None
+    add_to_outbox(session.connection(), confirmation_email(
+        session, petition, signature_id, email, name, language, signatory_id))
+
+
+def confirmation_email(session: Session, petition: Petition, signature_id: int, email: str,
+                       name: str, language: str, signatory_id: int | None) -> dict[str, Any]:
+    """The outbox row of the double opt-in email: its links name the signature and person."""
     from campaign.services import supporter_mail
 
     token = confirmation_token(current_app.config["SECRET_KEY"], signature_id)
@@ -30,14 +42,11 @@ def queue_confirmation(session: Session, petition: Petition, signature_id: int, 
         name, title = _isolated(name), _isolated(title)
     subject = _confirmation_subject(title, language)
     # Through supporter_mail: the footer and List-Unsubscribe carry the unsubscribe link.
-    if signatory_id is None:  # callers on the hot path pass it; others look it up
-        signature = session.get(Signature, signature_id)
-        signatory_id = signature.signatory_id if signature else None
-    supporter_mail.queue(session, signatory_id=signatory_id,
-                         to=email, subject=_one_line(subject), template="confirm_signature.txt",
-                         language=language, kind="confirm-signature", title=title,
-                         campaign_id=petition.campaign_id, personal={"name": name, "link": link},
-                         max_age_days=current_app.config["CONFIRM_MAX_AGE_DAYS"])
+    return supporter_mail.message(
+        signatory_id=signatory_id, to=email, subject=_one_line(subject),
+        template="confirm_signature.txt", language=language, kind="confirm-signature",
+        title=title, campaign_id=petition.campaign_id, personal={"name": name, "link": link},
+        max_age_days=current_app.config["CONFIRM_MAX_AGE_DAYS"])
 
 
 @lru_cache(maxsize=512)

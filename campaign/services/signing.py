@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
 from itsdangerous import BadSignature, SignatureExpired
-from sqlalchemy import bindparam, delete, select, text, update
+from sqlalchemy import Boolean, bindparam, column, delete, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from campaign import tokens
-from campaign.db import insert_ignoring_conflicts, utcnow, with_column_defaults
+from campaign.db import insert_ignoring_conflicts, reserved_id, utcnow, with_column_defaults
 from campaign.models import (
     Consent,
+    OutboundEmail,
     Petition,
     PetitionCountryCount,
     PetitionState,
@@ -26,8 +28,13 @@ from campaign.models import (
     SignatureState,
 )
 from campaign.services.consents import GivenConsent, record_given
+from campaign.services.mail import add_to_outbox
 
 CONFIRM_SALT = "confirm-signature"
+
+# The outbox row of a signature's confirmation email, made from the signature's id and its
+# signatory's (the email's links name them): notifications.confirmation_email.
+ConfirmationEmail = Callable[[int, int], dict[str, Any]]
 
 
 class PetitionClosedError(Exception):
@@ -93,43 +100,60 @@ _STILL_OPEN = ("EXISTS (SELECT 1 FROM petitions WHERE petitions.id = :petition_i
 
 
 def _sign_in_one_statement(conn: Connection, request: SignatureRequest,
-                           signature: dict[str, Any]) -> tuple[int, int] | None:
-    """PostgreSQL: the signatory (found or added), the new signature and its consents in
-    one statement.
+                           signature: dict[str, Any], confirmation: ConfirmationEmail | None
+                           ) -> tuple[int, int] | None:
+    """PostgreSQL: the signatory (found or added), the new signature, its consents and its
+    confirmation email in one statement.
 
     Each statement is a database round trip, which on PostgreSQL costs the web process about
-    as much CPU as the writing costs the server. Returns (signature id, signatory id), or
+    as much CPU as the writing costs the server. The email's links name the signature and the
+    signatory, so both ids are taken ahead (db.reserved_id) and the email rendered before the
+    statement; it is written only if the signatory is new, the one whose id was taken (else
+    sign() writes it with the person's own id). Returns (signature id, signatory id), or
     None when no signature was created; the caller then takes the statement-per-table path,
     which tells the cases apart.
     """
     signatory = with_column_defaults(Signatory.__table__, {
+        "id": reserved_id(conn, Signatory.__table__),
         "email_key": email_key(request.email), "email": request.email.strip(),
         "created_at": signature["created_at"]})
-    signature = with_column_defaults(Signature.__table__, signature)
+    signature = with_column_defaults(Signature.__table__, {
+        **signature, "id": reserved_id(conn, Signature.__table__)})
+    email = confirmation(signature["id"], signatory["id"]) if confirmation else {}
     stmt = _signatory_and_signature_insert(conn.dialect.identifier_preparer, tuple(signatory),
-                                           tuple(signature), len(request.consents))
+                                           tuple(signature), len(request.consents),
+                                           tuple(email))
     consents: dict[str, Any] = {"consent_method": request.consent_method}
     for n, consent in enumerate(request.consents):
         consents |= {f"consent_purpose_{n}": consent.purpose,
                      f"consent_text_id_{n}": consent.text_id}
     row = conn.execute(stmt, {**{f"signatory_{k}": v for k, v in signatory.items()},
-                              **signature, **consents}).one_or_none()
-    return (int(row[0]), int(row[1])) if row is not None else None
+                              **signature, **consents,
+                              **{f"email_{k}": v for k, v in email.items()}}).one_or_none()
+    if row is None:
+        return None
+    signature_id, signatory_id, email_written = int(row[0]), int(row[1]), bool(row[2])
+    if confirmation is not None and not email_written:
+        add_to_outbox(conn, confirmation(signature_id, signatory_id))
+    return signature_id, signatory_id
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=16)
 def _signatory_and_signature_insert(preparer: Any, signatory_keys: tuple[str, ...],
-                                    signature_keys: tuple[str, ...], consent_count: int) -> Any:
-    """The statement of _sign_in_one_statement, built once per column set and number of
-    consents.
+                                    signature_keys: tuple[str, ...], consent_count: int,
+                                    email_keys: tuple[str, ...]) -> Any:
+    """The statement of _sign_in_one_statement, built once per column set, number of
+    consents and whether it writes an email.
 
     In the data-modifying CTE the signatory is inserted unless its address is known; the
     statement's snapshot cannot see a signatory that a concurrent request has just added,
     so then nothing is inserted and the caller falls back. The signature is only written
-    while the petition is open (_STILL_OPEN), as on the other path, and the consents only
-    beside a signature written.
+    while the petition is open (_STILL_OPEN), as on the other path, and the consents and the
+    email only beside a signature written (the email only for the signatory whose id was
+    given: a new one).
     """
     signatories, signatures, consents = Signatory.__table__, Signature.__table__, Consent.__table__
+    emails = OutboundEmail.__table__
     quote = preparer.quote
     # Only quoted identifiers from the models and conditions from our code go into the text;
     # values are bound parameters.
@@ -157,7 +181,16 @@ def _signatory_and_signature_insert(preparer: Any, signatory_keys: tuple[str, ..
             f"SELECT new_signature.{quote('signatory_id')}, given.purpose, given.text_id, "
             f":consent_method, :petition_id, :created_at "
             f"FROM new_signature CROSS JOIN (VALUES {given}) AS given (purpose, text_id))")
-    sql += f" SELECT {quote('id')}, {quote('signatory_id')} FROM new_signature"  # noqa: S608  # nosec B608 - quoted model identifiers only
+    written = "FALSE"
+    if email_keys:
+        sql += (
+            f", new_email AS (INSERT INTO {preparer.format_table(emails)} "  # noqa: S608  # nosec B608 - quoted model identifiers only
+            f"({', '.join(quote(k) for k in email_keys)}) "
+            f"SELECT {', '.join(':email_' + k for k in email_keys)} FROM new_signature "
+            f"WHERE new_signature.{quote('signatory_id')} = :signatory_id "
+            f"RETURNING {quote('id')})")
+        written = "EXISTS (SELECT 1 FROM new_email)"
+    sql += f" SELECT {quote('id')}, {quote('signatory_id')}, {written} FROM new_signature"  # noqa: S608  # nosec B608 - quoted model identifiers only
     binds = [bindparam(f"signatory_{k}", type_=signatories.c[k].type) for k in signatory_keys]
     binds += [bindparam(k, type_=signatures.c[k].type) for k in signature_keys]
     if consent_count:
@@ -165,7 +198,9 @@ def _signatory_and_signature_insert(preparer: Any, signatory_keys: tuple[str, ..
         for n in range(consent_count):
             binds += [bindparam(f"consent_purpose_{n}", type_=consents.c.purpose.type),
                       bindparam(f"consent_text_id_{n}", type_=consents.c.consent_text_id.type)]
-    return text(sql).bindparams(*binds).columns(signatures.c.id, signatures.c.signatory_id)
+    binds += [bindparam(f"email_{k}", type_=emails.c[k].type) for k in email_keys]
+    return text(sql).bindparams(*binds).columns(signatures.c.id, signatures.c.signatory_id,
+                                                column("email_written", Boolean))
 
 
 def _accepts_signatures(conn: Connection, petition_id: int, now: datetime) -> bool:
@@ -175,13 +210,16 @@ def _accepts_signatures(conn: Connection, petition_id: int, now: datetime) -> bo
 
 
 def sign(session: Session, petition: Petition, request: SignatureRequest, *,
-         resend_limit: int, flagged: bool = False) -> SignOutcome:
+         resend_limit: int, flagged: bool = False,
+         confirmation: ConfirmationEmail | None = None) -> SignOutcome:
     """Record a pending signature, or find the one this person already made.
 
-    Returns which happened; the caller queues the confirmation email when asked to and must
-    answer the supporter identically in every case, so that nobody learns who has signed.
-    A `flagged` signature (past an abuse limit) is stored for an organizer to review: no
-    email, never counted until approved (services/review.py).
+    Returns which happened; the caller must answer the supporter identically in every case,
+    so that nobody learns who has signed. When a confirmation email is due
+    (`confirmation_queued`), it is written to the outbox from `confirmation` in the same
+    transaction; without it, the caller queues it. A `flagged` signature (past an abuse
+    limit) is stored for an organizer to review: no email, never counted until approved
+    (services/review.py).
     """
     if not petition.accepts_signatures():
         raise PetitionClosedError(petition.slug)
@@ -197,8 +235,10 @@ def sign(session: Session, petition: Petition, request: SignatureRequest, *,
         "referrer": request.referrer[:300], "ip_hash": request.ip_hash,
         "language": request.language, "confirmation_sends": 1, "created_at": now,
     }
+    if flagged:
+        confirmation = None
     if conn.dialect.name == "postgresql":
-        created = _sign_in_one_statement(conn, request, signature)
+        created = _sign_in_one_statement(conn, request, signature, confirmation)
         if created is not None:
             return SignOutcome(created[0], created=True, confirmation_queued=not flagged,
                                signatory_id=created[1])
@@ -211,6 +251,8 @@ def sign(session: Session, petition: Petition, request: SignatureRequest, *,
     if new_id is not None:
         record_given(conn, signatory_id, request.consents, method=request.consent_method,
                      petition_id=petition.id, given_at=now)
+        if confirmation is not None:
+            add_to_outbox(conn, confirmation(int(new_id), signatory_id))
         return SignOutcome(int(new_id), created=True, confirmation_queued=not flagged,
                            signatory_id=signatory_id)
     if not _accepts_signatures(conn, petition.id, now):
@@ -229,6 +271,8 @@ def sign(session: Session, petition: Petition, request: SignatureRequest, *,
         .values(confirmation_sends=Signature.confirmation_sends + 1)
         .returning(Signature.id)
     ).scalar_one_or_none()
+    if resent is not None and confirmation is not None:
+        add_to_outbox(conn, confirmation(resent, signatory_id))
     return SignOutcome(resent, created=False, confirmation_queued=resent is not None,
                        signatory_id=signatory_id)
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from campaign.rendered import RenderedCache
 from campaign.services import consents
-from campaign.services.mail import queue_email
+from campaign.services.mail import add_to_outbox, outbox_row
 
 # Stands for a per-recipient value in a rendered skeleton. U+FDD0 is a Unicode noncharacter:
 # no template writes it, and unlike NUL every database stores it.
@@ -31,6 +31,15 @@ def queue(session: Session, *, signatory_id: int | None, to: str, subject: str, 
     confirmation to every signer of a petition but for those few values. `context` must then
     hold hashable values only.
     """
+    return add_to_outbox(session.connection(), message(
+        signatory_id=signatory_id, to=to, subject=subject, template=template,
+        language=language, kind=kind, campaign_id=campaign_id, personal=personal, **context))
+
+
+def message(*, signatory_id: int | None, to: str, subject: str, template: str, language: str,
+            kind: str, campaign_id: int | None = None,
+            personal: Mapping[str, str] | None = None, **context: Any) -> dict[str, Any]:
+    """The outbox row `queue` writes, for a caller that writes it itself."""
     link = ""
     if signatory_id is not None:
         link = consents.unsubscribe_url(current_app.config["BASE_URL"],
@@ -41,8 +50,8 @@ def queue(session: Session, *, signatory_id: int | None, to: str, subject: str, 
     else:
         body = _fill(_skeleton(template, language, bool(link), tuple(personal), context),
                      {**personal, "unsubscribe_link": link})
-    return queue_email(session, to=to, subject=" ".join(subject.split()), body=body, kind=kind,
-                       unsubscribe_url=link, campaign_id=campaign_id)
+    return outbox_row(to=to, subject=" ".join(subject.split()), body=body, kind=kind,
+                      unsubscribe_url=link, campaign_id=campaign_id)
 
 
 def _skeleton(template: str, language: str, with_footer: bool, slots: tuple[str, ...],
