@@ -1,9 +1,11 @@
 """Rate limits on the routes that take input, built on the `limits` library.
 
 Counts live in Redis when `CAMPAIGN_REDIS_URL` is set (`RedisCounts`), so a limit holds across
-every worker and machine; in this process's memory otherwise (`ProcessCounts`). Only decorated routes pay for a limit: the
-petition page, its JSON and every other read carry no rate-limit work at all. (Flask-Limiter,
-used before, ran a hook on every request: a tenth of the petition page's time under load.)
+every worker and machine; in this process's memory otherwise (`ProcessCounts`). Only the routes
+that count pay for a limit (the decorated ones, and signing, which counts its route limit and
+its abuse limits together with `RateLimits.hit_many`): the petition page, its JSON and every
+other read carry no rate-limit work at all. (Flask-Limiter, used before, ran a hook on every
+request: a tenth of the petition page's time under load.)
 
     @rate_limited(lambda: current_app.config["SIGN_RATE_LIMIT"])
     def sign(...): ...
