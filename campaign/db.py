@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -13,8 +15,10 @@ from weakref import WeakKeyDictionary
 from flask import Flask, g
 from sqlalchemy import DateTime, MetaData, TypeDecorator, bindparam, create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from campaign.sqlite_writes import TurnTakingConnection
 
 # Deterministic constraint names, so that migrations can name what they alter.
 NAMING_CONVENTION = {
@@ -38,8 +42,10 @@ def utcnow() -> datetime:
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine with the settings each backend needs for concurrent web use."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
-                               **kwargs)
+        # Writers take turns through an flock rather than SQLite's sleeping busy handler:
+        # sqlite_writes.py. The busy timeout still bounds a wait for any other writer.
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False,
+                                                  "factory": TurnTakingConnection}, **kwargs)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -144,6 +150,9 @@ def insert_ignoring_conflicts(executor: Session | Connection, table: Any,
     dialect = executor.dialect if isinstance(executor, Connection) else executor.get_bind().dialect
     stmt = _insert_ignoring(dialect.name, dialect.identifier_preparer, table, tuple(values),
                             tuple(conflict_columns), only_if)
+    if isinstance(executor, Connection):
+        rows = execute_prepared(executor, stmt, values)
+        return rows[0][0] if rows else None
     return executor.execute(stmt, values).scalar_one_or_none()
 
 
@@ -182,6 +191,71 @@ def _insert_ignoring(dialect: str, preparer: Any, table: Any, keys: tuple[str, .
            f"RETURNING {quote('id')}")
     return (text(sql).bindparams(*(bindparam(k, type_=table.c[k].type) for k in keys))
             .columns(table.c.id))
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    sql: str
+    names: tuple[str, ...]
+    positional: bool
+    processors: tuple[Callable[[Any], Any] | None, ...]
+
+
+@lru_cache(maxsize=64)
+def _prepared(dialect: Any, statement: Any) -> _Prepared:
+    compiled = statement.compile(dialect=dialect)
+    if compiled.escaped_bind_names:
+        raise ValueError("execute_prepared takes plain bind parameter names only")
+    names = tuple(compiled.positiontup if compiled.positional else compiled.binds)
+    return _Prepared(compiled.string, names, compiled.positional,
+                     tuple(compiled.binds[name].type.bind_processor(dialect) for name in names))
+
+
+def execute_prepared(conn: Connection, statement: Any, values: Mapping[str, Any]) -> list[Any]:
+    """Run a hot path's cached textual statement on the DBAPI cursor; its rows, unconverted.
+
+    The statement is compiled once per dialect and its values converted by their column
+    types, as Connection.execute would; what is skipped is the per-call work of SQLAlchemy's
+    execution layer (a cache key, an execution context, a result object), which on the sign
+    path cost more than SQLite's own writing. For statements built once (lru_cache) whose
+    rows hold ids and flags only. The connection's transaction is the caller's; DBAPI errors
+    are raised as SQLAlchemy's, and a lost connection is invalidated as SQLAlchemy would.
+    """
+    prepared = _prepared(conn.dialect, statement)
+    args: Any = [value if process is None else process(value)
+                 for value, process in zip((values[name] for name in prepared.names),
+                                           prepared.processors, strict=True)]
+    if not prepared.positional:
+        args = dict(zip(prepared.names, args, strict=True))
+    dbapi_connection = conn.connection
+    cursor = dbapi_connection.cursor()
+    if conn._has_events or conn.engine._has_events:  # noqa: SLF001 - the same check SQLAlchemy makes
+        conn.dispatch.before_cursor_execute(conn, cursor, prepared.sql, args, None, False)
+    try:
+        cursor.execute(prepared.sql, args)
+        return cursor.fetchall() if cursor.description else []
+    except conn.dialect.loaded_dbapi.Error as exc:
+        if conn.dialect.is_disconnect(exc, dbapi_connection, cursor):
+            conn.invalidate(exc)
+        raise DBAPIError.instance(prepared.sql, args, exc, conn.dialect.loaded_dbapi.Error,
+                                  dialect=conn.dialect) from exc
+    finally:
+        cursor.close()
+
+
+def insert_row(conn: Connection, table: Any, values: dict[str, Any]) -> int:
+    """INSERT one row on a hot path (execute_prepared); its new id."""
+    stmt = _insert_returning_id(conn.dialect.identifier_preparer, table, tuple(values))
+    return int(execute_prepared(conn, stmt, values)[0][0])
+
+
+@lru_cache(maxsize=64)
+def _insert_returning_id(preparer: Any, table: Any, keys: tuple[str, ...]) -> Any:
+    quote = preparer.quote
+    sql = (f"INSERT INTO {preparer.format_table(table)} "  # noqa: S608  # nosec B608 - quoted model identifiers only
+           f"({', '.join(quote(k) for k in keys)}) "
+           f"VALUES ({', '.join(':' + k for k in keys)}) RETURNING {quote('id')}")
+    return text(sql).bindparams(*(bindparam(k, type_=table.c[k].type) for k in keys))
 
 
 # Ids are taken from a table's sequence this many at a time (see reserved_id).

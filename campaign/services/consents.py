@@ -10,12 +10,12 @@ from datetime import datetime, timedelta
 from weakref import WeakKeyDictionary
 
 from itsdangerous import BadSignature
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from campaign import tokens
-from campaign.db import insert_ignoring_conflicts, utcnow
+from campaign.db import insert_ignoring_conflicts, insert_row, utcnow
 from campaign.models import Consent, ConsentText, Signatory, Signature
 
 UNSUBSCRIBE_SALT = "unsubscribe"
@@ -66,13 +66,12 @@ def given_on_form(session: Session, ticked: dict[str, tuple[bool, str]], *,
 
 def record_given(conn: Connection, signatory_id: int, given: Sequence[GivenConsent], *,
                  method: str, petition_id: int | None, given_at: datetime) -> None:
-    """Insert consent rows for wordings already recorded; one statement for all of them."""
-    if not given:
-        return
-    conn.execute(insert(Consent.__table__), [
-        {"signatory_id": signatory_id, "purpose": consent.purpose,
-         "consent_text_id": consent.text_id, "method": method, "petition_id": petition_id,
-         "given_at": given_at, "withdrawn_at": None} for consent in given])
+    """Insert consent rows for wordings already recorded (one or two, from a form)."""
+    for consent in given:
+        insert_row(conn, Consent.__table__, {
+            "signatory_id": signatory_id, "purpose": consent.purpose,
+            "consent_text_id": consent.text_id, "method": method, "petition_id": petition_id,
+            "given_at": given_at, "withdrawn_at": None})
 
 
 def active_consents(session: Session, signatory_id: int) -> list[tuple[Consent, ConsentText]]:

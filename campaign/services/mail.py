@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from campaign.db import utcnow
+from campaign.db import insert_row, utcnow
 from campaign.models import MailState, OutboundEmail
 
 log = logging.getLogger(__name__)
@@ -73,11 +73,10 @@ def outbox_row(*, to: str, subject: str, body: str, kind: str = "", reply_to: st
 def add_to_outbox(conn: Connection, row: dict[str, Any]) -> int:
     """Insert an outbox row (outbox_row) on the caller's connection; its id.
 
-    One Core INSERT: this runs on the sign path, where an ORM flush cost more than the rest
-    of the write.
+    One prepared INSERT (db.insert_row): this runs on the sign path, where an ORM flush cost
+    more than the rest of the write.
     """
-    table = OutboundEmail.__table__
-    return int(conn.execute(insert(table).returning(table.c.id), row).scalar_one())
+    return insert_row(conn, OutboundEmail.__table__, row)
 
 
 def build_message(email: OutboundEmail, mail_from: str) -> EmailMessage:

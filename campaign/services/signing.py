@@ -16,7 +16,13 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from campaign import tokens
-from campaign.db import insert_ignoring_conflicts, reserved_id, utcnow, with_column_defaults
+from campaign.db import (
+    execute_prepared,
+    insert_ignoring_conflicts,
+    reserved_id,
+    utcnow,
+    with_column_defaults,
+)
 from campaign.models import (
     Consent,
     OutboundEmail,
@@ -127,11 +133,12 @@ def _sign_in_one_statement(conn: Connection, request: SignatureRequest,
     for n, consent in enumerate(request.consents):
         consents |= {f"consent_purpose_{n}": consent.purpose,
                      f"consent_text_id_{n}": consent.text_id}
-    row = conn.execute(stmt, {**{f"signatory_{k}": v for k, v in signatory.items()},
-                              **signature, **consents,
-                              **{f"email_{k}": v for k, v in email.items()}}).one_or_none()
-    if row is None:
+    rows = execute_prepared(conn, stmt, {**{f"signatory_{k}": v for k, v in signatory.items()},
+                                         **signature, **consents,
+                                         **{f"email_{k}": v for k, v in email.items()}})
+    if not rows:
         return None
+    row = rows[0]
     signature_id, signatory_id, email_written = int(row[0]), int(row[1]), bool(row[2])
     if confirmation is not None and not email_written:
         add_to_outbox(conn, confirmation(signature_id, signatory_id))
