@@ -22,6 +22,9 @@ threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 # connection while the other idles (seen in the bench: half the throughput, run to run).
 worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", "16"))
 keepalive = 5
+# Requests are parsed by gunicorn_h1c, gunicorn's C parser (a dependency in pyproject.toml);
+# "auto" falls back to the Python parser where it is missing.
+http_parser = os.environ.get("GUNICORN_HTTP_PARSER", "auto")
 # Workers tell the master they are alive by touching a file after every request: in memory,
 # not on disk, where gunicorn's documentation advises (a disk write per request otherwise).
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
