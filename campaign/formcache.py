@@ -99,7 +99,20 @@ class _CachedCSRF(_FlaskFormCSRF):
     and the sign-flow tests fail at once if it changes.
     """
 
-    def generate_csrf_token(self, csrf_token_field: Any) -> str:
+    def generate_csrf_token(self, csrf_token_field: Any) -> Any:
+        return _TokenWhenShown()
+
+
+class _TokenWhenShown:
+    """The visitor's CSRF token (`csrf_token`), made when the form is rendered.
+
+    A valid POST redirects without showing its form again, so it never signs a token (and
+    the form is built on every POST of the sign path). Only __str__: the widget escapes it.
+    """
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
         return csrf_token()
 
 

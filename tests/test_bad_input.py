@@ -47,6 +47,19 @@ def test_sign_form_rejects_bad_input_next_to_the_field(client: FlaskClient, peti
         assert html.escape(VALID["name"]) in page or VALID["name"] in page
 
 
+def test_a_form_shown_again_carries_a_token_that_signs(client: FlaskClient,
+                                                       petition: dict) -> None:
+    """The token of a re-shown form is made only when it is rendered (formcache): it must be
+    the visitor's own, there and escaped like any attribute."""
+    shown_again = _post_sign(client, petition["slug"], name="")
+    assert shown_again.status_code == 422
+    token = csrf_from(shown_again.get_data(as_text=True))
+    assert token and "<" not in token
+    signed = client.post(f"/petitions/{petition['slug']}/sign",
+                         data={**VALID, "csrf_token": token})
+    assert signed.status_code == 303
+
+
 @pytest.mark.parametrize("name", ["ئايشە تۇختى", "محمد عبد الله", "Андрей Сахаров", "王力雄",
                                   "Zoë Łukasiewicz-Ñúñez", "Ayşe ئايشە"])
 def test_right_to_left_and_other_scripts_are_accepted(client: FlaskClient, petition: dict,
