@@ -19,6 +19,8 @@ from stack import (
     ROOT,
     WORKERS,
     Stack,
+    cpu_per_unit,
+    cpu_snapshot,
     load_average,
     minimal_flask_per_s,
     ms,
@@ -57,7 +59,9 @@ def measure(stack: Stack, duration: int, run_no: int) -> dict[str, Any]:
     # Half the rounds before signing and half after: the bare endpoint the sign flow is
     # compared with is measured around it.
     rounds(ROUNDS // 2)
+    cpu_before = cpu_snapshot(stack.worker_pids())
     sign = run_load(stack, "sign", SLUG, duration, run_no)
+    cpu_after = cpu_snapshot(stack.worker_pids())
     rounds(ROUNDS - ROUNDS // 2)
     bare, page, as_json = (merged(parts[load]) for load in ("bare", "page", "json"))
     signing = signing_figures(sign)
@@ -83,6 +87,9 @@ def measure(stack: Stack, duration: int, run_no: int) -> dict[str, Any]:
         "confirmations_queued": queued,
         "worker_rss_mb": workers,
         "max_worker_peak_rss_mb": max(w["peak_rss_mb"] for w in workers),
+        # Where a signature's CPU goes (web workers, database, Redis, wrk), in ms.
+        "cpu_ms_per_signature": cpu_per_unit(cpu_before, cpu_after, sign["signed"],
+                                             sign["wrk_cpu_s"]),
         "wrk_cpu_percent_of_one_core": {
             "bare": round(bare["wrk_cpu_percent_of_one_core"], 1),
             "page": round(page["wrk_cpu_percent_of_one_core"], 1),
@@ -150,6 +157,10 @@ def report(name: str, r: dict[str, Any]) -> None:
     print(f"  load average after: {r['load_average_after']}")
     print("  wrk CPU (% of one core): " + ", ".join(
         f"{k} {v}%" for k, v in r["wrk_cpu_percent_of_one_core"].items()))
+    cpu = r["cpu_ms_per_signature"]
+    print(f"  CPU per signature: workers {cpu['workers']} ms, postgres {cpu['postgres']} ms, "
+          f"redis {cpu['redis']} ms, wrk {cpu['wrk']} ms; machine "
+          f"{cpu['machine_busy_percent']}% busy while signing")
     for verdict in r["verdicts"]:
         print(f"  {verdict}")
 

@@ -187,6 +187,49 @@ def start_stack(scope: ExitStack, name: str, postgres_url: str, redis_url: str,
     return stack
 
 
+# Processes whose CPU time the benchmarks attribute, by their name in /proc/<pid>/stat.
+SERVERS = {"postgres": "postgres", "redis-server": "redis"}
+
+
+def cpu_snapshot(worker_pids: list[int]) -> dict[str, float]:
+    """CPU seconds used so far by the web workers, PostgreSQL's and Redis's processes, and
+    the whole machine's busy and total time (from /proc/stat)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = {"workers": 0.0, "postgres": 0.0, "redis": 0.0}
+    workers = set(worker_pids)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            raw = (entry / "stat").read_text()
+        except OSError:
+            continue  # gone since the listing
+        name = raw[raw.index("(") + 1:raw.rindex(")")]
+        fields = raw[raw.rindex(")") + 2:].split()
+        seconds = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+        if int(entry.name) in workers:
+            used["workers"] += seconds
+        elif name in SERVERS:
+            used[SERVERS[name]] += seconds
+    machine = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    used["machine_total"] = sum(machine) / ticks
+    used["machine_idle"] = (machine[3] + machine[4]) / ticks  # idle + iowait
+    return used
+
+
+def cpu_per_unit(before: dict[str, float], after: dict[str, float], units: int,
+                 wrk_cpu_s: float) -> dict[str, float]:
+    """Milliseconds of CPU per unit of work (a signature) by process kind, and how busy the
+    machine was meanwhile."""
+    spent = {key: after[key] - before[key] for key in before}
+    figures = {key: round(1000 * spent[key] / max(units, 1), 3)
+               for key in ("workers", "postgres", "redis")}
+    figures["wrk"] = round(1000 * wrk_cpu_s / max(units, 1), 3)
+    total = spent["machine_total"] or 1.0
+    figures["machine_busy_percent"] = round(100 * (1 - spent["machine_idle"] / total), 1)
+    return figures
+
+
 def run_load(stack: Stack, load: str, slug: str, duration: int, run_no: int = 0
              ) -> dict[str, Any]:
     """One wrk load on a stack: "bare", "page", "json" or "sign" (run_no keeps signers apart)."""
