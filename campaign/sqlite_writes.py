@@ -1,4 +1,4 @@
-"""SQLite's writers take turns through a lock the kernel hands over, not by sleeping.
+"""SQLite's writers take turns through an flock, not in SQLite's sleeping busy handler.
 
 SQLite lets one connection write at a time. A connection that finds the database locked
 waits in SQLite's busy handler, which sleeps 1, 2, 5, 10... ms between tries: a signature's
@@ -10,14 +10,14 @@ Here each connection first takes an exclusive flock on a file beside the databas
 (`<database>-writers`) when it starts writing, and lets go when its transaction ends; a
 waiting writer tries again every 50 to 500 µs, so it starts writing about when the lock is
 free. (A blocking flock would hand over sooner still, but could not give up: a wait is
-bounded by the connection's timeout, after which SQLite's busy handler takes over.) SQLite's own locking still guards the
-data; the flock only orders the writers that use this module (the web and worker processes),
-and a writer that does not (sqlite3 in a shell) is waited for by the busy handler as before.
-A connection never waits for the flock while it holds SQLite's write lock, so the two locks
-cannot deadlock: it takes the flock only before its transaction's first write. It lets go
-whenever its transaction ends: commit, rollback (which is also how SQLAlchemy's pool resets a
-connection given back), close, `with connection:`, or a statement after which no
-transaction is open.
+bounded by the connection's timeout, after which SQLite's busy handler takes over.)
+SQLite's own locking still guards the data; the flock only orders the writers that use this
+module (the web and worker processes), and a writer that does not (sqlite3 in a shell) is
+waited for by the busy handler as before. A connection never waits for the flock while it
+holds SQLite's write lock, so the two locks cannot deadlock: it takes the flock only before
+its transaction's first write. It lets go whenever its transaction ends: commit, rollback
+(which is also how SQLAlchemy's pool resets a connection given back), close,
+`with connection:`, or a statement after which no transaction is open.
 """
 
 from __future__ import annotations
@@ -135,17 +135,16 @@ class _TurnTakingCursor(sqlite3.Cursor):
     connection: TurnTakingConnection
 
     def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
-        connection = self.connection
-        connection.take_turn(sql)
-        try:
-            return super().execute(sql, *args)
-        finally:
-            connection.end_turn_unless_writing()
+        return self._in_turn(super().execute, sql, *args)
 
     def executemany(self, sql: str, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
+        return self._in_turn(super().executemany, sql, *args)
+
+    def _in_turn(self, run: Any, sql: str, *args: Any) -> sqlite3.Cursor:
         connection = self.connection
         connection.take_turn(sql)
         try:
-            return super().executemany(sql, *args)
+            result: sqlite3.Cursor = run(sql, *args)
+            return result
         finally:
             connection.end_turn_unless_writing()
