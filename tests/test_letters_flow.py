@@ -168,6 +168,16 @@ def test_contact_form_and_post_for_a_senator(client: FlaskClient, world: LetterW
     assert "This letter has been sent" in client.get(draft_path).get_data(as_text=True)
 
 
+def test_a_name_in_arabic_script_reads_as_typed_in_the_pdf(client: FlaskClient,
+                                                           world: LetterWorld) -> None:
+    # Unshaped, the letters come out isolated and in reverse order.
+    draft_path = _write(client, world.legislators["dubois"], name="ئايشە تۇختى", town="Almaty")
+    pdf = client.get(f"{draft_path}/letter.pdf")
+    assert pdf.status_code == 200
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "ئايشە تۇختى" in text
+
+
 def test_header_injection_in_the_name_is_refused(client: FlaskClient, world: LetterWorld) -> None:
     page = client.get(f"/letters/{DEMO_SLUG}/to/{world.legislators['dubois']}")
     for name in ("Léa\r\nBcc: victim@example.org", "=?utf-8?q?L=C3=A9a=0D=0ABcc:_x@y.z?="):

@@ -80,6 +80,9 @@ def pdf_bytes(letter: Letter, configured_font: str = "") -> bytes:
     pdf.set_auto_page_break(auto=True, margin=20)
     pdf.add_font("Letter", "", str(regular))
     pdf.add_font("Letter", "B", str(bold or regular))
+    # HarfBuzz shaping: a name or a sentence in Arabic script (Uyghur) reads right to left
+    # with its letters joined, not as isolated letters in reverse order.
+    pdf.set_text_shaping(True)
     pdf.set_title(letter.subject)
     pdf.set_author(letter.supporter_name)
     pdf.set_creator("Campaign Toolkit")
