@@ -58,7 +58,7 @@ bench-deps:
 
 ## The signing benchmark (SQLite, then PostgreSQL + Redis), then the 1,000,000-signature one.
 ## Figures are printed and written to instance/bench.json and instance/bench_million.json.
-BENCH_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+BENCH_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/0
 bench: install bench-deps
 	$(BIN)/python benchmarks/bench_signing.py --postgres-url '$(BENCH_POSTGRES_URL)' --redis-url '$(BENCH_REDIS_URL)'

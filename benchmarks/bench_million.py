@@ -18,7 +18,7 @@ from contextlib import ExitStack
 from typing import Any
 
 from sqlalchemy import create_engine, text
-from stack import ROOT, Stack, ms, run_load, signing_figures, start_stack
+from stack import ROOT, Stack, ms, postgres_url, run_load, signing_figures, start_stack
 
 SLUG = "million"
 EMPTY_SLUG = "empty"
@@ -118,7 +118,8 @@ def combined(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--postgres-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--postgres-url", type=postgres_url,
+                        default="postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
     parser.add_argument("--duration", type=int, default=10, help="Seconds per load.")
     parser.add_argument("--signatures", type=int, default=1_000_000)

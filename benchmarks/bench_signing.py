@@ -25,6 +25,7 @@ from stack import (
     minimal_flask_per_s,
     ms,
     outbox_and_signatures,
+    postgres_url,
     run_load,
     signing_figures,
     start_stack,
@@ -167,7 +168,8 @@ def report(name: str, r: dict[str, Any]) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--postgres-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--postgres-url", type=postgres_url,
+                        default="postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
     parser.add_argument("--duration", type=int, default=20, help="Seconds per load.")
     parser.add_argument("--only", choices=["sqlite", "postgresql"], help="One database only.")

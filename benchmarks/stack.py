@@ -5,6 +5,7 @@ Used by bench_signing.py and bench_million.py; nothing here is part of the app.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import signal
@@ -23,6 +24,9 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from campaign.config import database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -44,13 +48,28 @@ def scratch_sqlite() -> Iterator[str]:
         yield f"sqlite:///{folder}/bench.sqlite3"
 
 
+def postgres_url(given: str) -> str:
+    """--postgres-url as the app reads a database URL (argparse shows a refusal's reason)."""
+    try:
+        url = database_url(given)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if not url.startswith("postgresql"):
+        raise argparse.ArgumentTypeError("expected postgresql://user@host/database")
+    return url
+
+
 @contextmanager
 def scratch_postgres(admin_url: str) -> Iterator[str]:
     """A PostgreSQL database of its own, created from `admin_url` and dropped afterwards."""
     name = f"campaign_bench_{uuid.uuid4().hex[:10]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as exc:
+        raise SystemExit(f"--postgres-url: cannot create a scratch database there: "
+                         f"{exc.orig}") from None
     try:
         yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     finally:

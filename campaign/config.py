@@ -13,6 +13,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 DEFAULTS: dict[str, Any] = {
     # Empty means: a SQLite file in the instance folder.
     "DATABASE_URL": "",
@@ -133,6 +136,10 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None) -> dict[s
     instance_path.mkdir(parents=True, exist_ok=True)
     if not config["DATABASE_URL"]:
         config["DATABASE_URL"] = f"sqlite:///{instance_path / 'campaign.sqlite3'}"
+    try:
+        config["DATABASE_URL"] = database_url(config["DATABASE_URL"])
+    except ValueError as exc:
+        raise SystemExit(f"CAMPAIGN_DATABASE_URL: {exc}") from None
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = _instance_secret(instance_path / "secret_key")
     if not config["IP_HASH_KEY"]:
@@ -147,6 +154,34 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None) -> dict[s
     # Flask-WTF ties the CSRF token to the session; a week covers a slow signer.
     config.setdefault("WTF_CSRF_TIME_LIMIT", 7 * 24 * 3600)
     return config
+
+
+# The drivers installed with the app, by backend; a URL without one gets this one.
+_DRIVERS = {"sqlite": "pysqlite", "postgresql": "psycopg"}
+
+
+def database_url(url: str) -> str:
+    """`url` in the form SQLAlchemy needs, with the driver the app installs.
+
+    `postgresql://` and `postgres://` (libpq's and most hosts' spelling) mean psycopg 3;
+    SQLAlchemy alone would look for psycopg2, which is not installed. Raises ValueError,
+    with what to write instead, for anything that is not a SQLite or PostgreSQL URL.
+    """
+    expected = "expected sqlite:///path/to/file.sqlite3 or postgresql://user@host/database"
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ValueError(f"not a database URL; {expected}") from None
+    backend = "postgresql" if parsed.get_backend_name() == "postgres" else parsed.get_backend_name()
+    if backend not in _DRIVERS:
+        raise ValueError(f"{backend} is not supported; {expected}")
+    driver = parsed.drivername.partition("+")[2]
+    if driver and driver != _DRIVERS[backend]:
+        raise ValueError(f"the {driver} driver is not installed; write {backend}:// "
+                         f"(the app uses {_DRIVERS[backend]})")
+    if backend == "postgresql" and not driver:
+        parsed = parsed.set(drivername=f"postgresql+{_DRIVERS[backend]}")
+    return parsed.render_as_string(hide_password=False)
 
 
 def _cookie_secure(setting: Any, base_url: str) -> bool:

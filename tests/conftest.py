@@ -24,6 +24,7 @@ from werkzeug.serving import make_server
 
 import campaign.models  # noqa: F401 - every table on Base.metadata
 from campaign import create_app
+from campaign.config import database_url as usable_database_url
 from campaign.db import Base, make_engine
 from campaign.extensions import db
 from campaign.services import organizers, petitions
@@ -34,17 +35,19 @@ TEST_PASSWORD = "correct horse battery staple"
 
 # -- the database -----------------------------------------------------------------------------
 
-def _postgres_url() -> str | None:
+def postgres_test_url() -> str | None:
+    """The PostgreSQL pass's database (CAMPAIGN_TEST_DATABASE_URL), or None in the SQLite pass."""
     if os.environ.get("CAMPAIGN_TEST_BACKEND") != "postgresql":
         return None
-    return os.environ.get("CAMPAIGN_TEST_DATABASE_URL",
-                          "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    # Read as the app reads CAMPAIGN_DATABASE_URL: postgresql:// means psycopg 3.
+    return usable_database_url(os.environ.get("CAMPAIGN_TEST_DATABASE_URL",
+                                              "postgresql://postgres@127.0.0.1:5432/test"))
 
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A clean schema for this test run: parallel runs never see each other's rows."""
-    pg_url = _postgres_url()
+    pg_url = postgres_test_url()
     if pg_url is None:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
         engine = make_engine(url)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from pathlib import Path
 
@@ -10,13 +9,13 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 
 from campaign import create_app, migrate
+from tests.conftest import postgres_test_url
 
 
 def _scratch_url(tmp_path: Path) -> tuple[str, object]:
-    if os.environ.get("CAMPAIGN_TEST_BACKEND") != "postgresql":
+    base = postgres_test_url()
+    if base is None:
         return f"sqlite:///{tmp_path / 'migrated.sqlite3'}", None
-    base = os.environ.get("CAMPAIGN_TEST_DATABASE_URL",
-                          "postgresql+psycopg://postgres@127.0.0.1:5432/test")
     schema = f"mig_{uuid.uuid4().hex[:10]}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
