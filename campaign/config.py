@@ -6,6 +6,7 @@ Nothing here runs at import time; `load_config` is called by the app factory.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 import os
 import secrets
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from limits import parse as parse_limit
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -143,7 +145,8 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None) -> dict[s
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = _instance_secret(instance_path / "secret_key")
     if not config["IP_HASH_KEY"]:
-        config["IP_HASH_KEY"] = hashlib.sha256(b"ip-hash:" + config["SECRET_KEY"].encode()).hexdigest()
+        config["IP_HASH_KEY"] = hashlib.sha256(
+            b"ip-hash:" + config["SECRET_KEY"].encode()).hexdigest()
     config.setdefault("OUTBOX_DIR", str(instance_path / "outbox"))
     config["SESSION_COOKIE_HTTPONLY"] = True
     config["SESSION_COOKIE_SAMESITE"] = "Lax"
@@ -153,7 +156,65 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None) -> dict[s
     config["REMEMBER_COOKIE_HTTPONLY"] = True
     # Flask-WTF ties the CSRF token to the session; a week covers a slow signer.
     config.setdefault("WTF_CSRF_TIME_LIMIT", 7 * 24 * 3600)
+    for key, check in _CHECKS.items():
+        try:
+            check(config[key])
+        except ValueError as exc:
+            raise SystemExit(f"CAMPAIGN_{key}: {exc}") from None
     return config
+
+
+# Settings read only when a request or a job needs them are checked at start: a typo is
+# told in one line then, not found as a 500 under load or as mail that never leaves.
+def _check_smtp_url(url: str) -> None:
+    if not url:
+        return
+    parts = urlsplit(url)
+    if parts.scheme not in ("smtp", "smtp+starttls", "smtps") or not parts.hostname:
+        # An unknown scheme would be sent as plain SMTP: the password in clear text.
+        raise ValueError("expected smtp://host:port, smtp+starttls://user:password@host:587 "
+                         f"or smtps://user:password@host:465, got {parts.scheme or url!r}")
+
+
+def _check_redis_url(url: str) -> None:
+    if url and urlsplit(url).scheme not in ("redis", "rediss", "unix"):
+        raise ValueError(f"expected redis://host:6379/0, rediss://... or unix://..., got {url!r}")
+
+
+def _check_trusted_proxies(spec: str) -> None:
+    for part in (part.strip() for part in spec.split(",")):
+        if part:
+            try:
+                ipaddress.ip_network(part, strict=False)
+            except ValueError:
+                raise ValueError(f"{part!r} is not an address or network, like 10.0.0.1 or "
+                                 "10.0.0.0/8; separate several with commas") from None
+
+
+def _check_limit(spec: str) -> None:
+    try:
+        parse_limit(spec)
+    except ValueError:
+        raise ValueError(f"expected a limit like '60 per minute', got {spec!r}") from None
+
+
+def _check_base_url(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"expected the public address, like https://campaign.example.org, "
+                         f"got {url!r}")
+
+
+def _check_mail_delivery(mode: str) -> None:
+    if mode not in ("inline", "worker"):
+        raise ValueError(f"expected inline or worker, got {mode!r}")
+
+
+_CHECKS = {"SMTP_URL": _check_smtp_url, "REDIS_URL": _check_redis_url,
+           "TRUSTED_PROXIES": _check_trusted_proxies, "BASE_URL": _check_base_url,
+           "MAIL_DELIVERY": _check_mail_delivery,
+           **{key: _check_limit for key in ("LOGIN_RATE_LIMIT", "SIGN_RATE_LIMIT",
+                                            "ABUSE_PER_IP_LIMIT", "ABUSE_PER_DOMAIN_LIMIT")}}
 
 
 # The drivers installed with the app, by backend; a URL without one gets this one.

@@ -1,4 +1,5 @@
-"""CAMPAIGN_DATABASE_URL as deployers write it: libpq's spelling works, anything else is told."""
+"""Settings as deployers write them: libpq's database URLs work; a typo is told at start, in
+one line naming the variable, never found later as a 500 or as mail that never leaves."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from campaign.config import database_url
+from campaign.config import database_url, load_config
 
 pytestmark = pytest.mark.backend_independent
 
@@ -46,3 +47,31 @@ def test_the_command_line_says_what_is_wrong_without_a_traceback(tmp_path: Path)
     assert done.returncode != 0
     assert "CAMPAIGN_DATABASE_URL: mysql is not supported" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(("key", "value", "told"), [
+    ("SMTP_URL", "smtp+startls://user:secret@mail.example.org:587", "expected smtp://"),
+    ("SMTP_URL", "mail.example.org", "expected smtp://"),
+    ("REDIS_URL", "redis-host:6379", "expected redis://"),
+    ("TRUSTED_PROXIES", "10.0.0.1, the-proxy", "'the-proxy' is not an address or network"),
+    ("TRUSTED_PROXIES", "10.0.0.0/33", "'10.0.0.0/33' is not an address or network"),
+    ("BASE_URL", "campaign.example.org", "expected the public address"),
+    ("SIGN_RATE_LIMIT", "sixty a minute", "expected a limit like '60 per minute'"),
+    ("ABUSE_PER_DOMAIN_LIMIT", "", "expected a limit"),
+    ("MAIL_DELIVERY", "queue", "expected inline or worker"),
+])
+def test_a_setting_that_cannot_work_stops_the_start(tmp_path: Path, key: str, value: str,
+                                                   told: str) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        load_config(tmp_path, {key: value})
+    assert str(stopped.value).startswith(f"CAMPAIGN_{key}: ")
+    assert told in str(stopped.value)
+
+
+def test_settings_as_written_in_the_readme_start(tmp_path: Path) -> None:
+    config = load_config(tmp_path, {
+        "SMTP_URL": "smtp+starttls://user:secret@mail.example.org:587",
+        "REDIS_URL": "redis://redis-host:6379/0", "TRUSTED_PROXIES": "10.0.0.1, 192.168.0.0/16",
+        "BASE_URL": "https://campaign.example.org", "SIGN_RATE_LIMIT": "30/minute",
+        "MAIL_DELIVERY": "worker", "DATABASE_URL": "postgresql://user@db-host/campaign"})
+    assert config["DATABASE_URL"] == "postgresql+psycopg://user@db-host/campaign"
