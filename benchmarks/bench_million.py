@@ -3,9 +3,9 @@
 For each database, on one production stack: an empty petition is measured in a fresh database;
 then a second petition is filled with 1,000,000 confirmed signatures (one bulk INSERT ... SELECT,
 the kept counts set to match) and the empty and the full petition are measured in turn, each
-load on one right after the other, in three rounds, so that both see the same machine load and
-the same database size. Prints each figure and
-the ratio full/empty; writes instance/bench_million.json.
+load on one right after the other, in four rounds that alternate which goes first, so that both
+see the same machine load and the same database size. Prints each figure and the ratio
+full/empty; writes instance/bench_million.json.
 """
 
 from __future__ import annotations
@@ -92,17 +92,22 @@ def _figures(page: dict[str, Any], as_json: dict[str, Any], sign: dict[str, Any]
             "errors": signing["errors"] + page["errors_total"] + as_json["errors_total"]}
 
 
-def measure_pair(stack: Stack, duration: int, run_no: int) -> tuple[dict[str, Any], ...]:
-    """The empty and the full petition, each load run on one right after the other.
+def measure_pair(stack: Stack, duration: int, run_no: int, full_first: bool
+                 ) -> tuple[dict[str, Any], ...]:
+    """The empty and the full petition (in that order), each load run on one right after
+    the other.
 
     Alternating per load, not per petition, so that both see the same moment of a machine
-    whose speed drifts from one minute to the next.
+    whose speed drifts from one minute to the next; which goes first alternates from round
+    to round (`full_first`), so that neither always follows the other's load.
     """
     runs: dict[str, list[dict[str, Any]]] = {EMPTY_SLUG: [], SLUG: []}
+    order = [SLUG, EMPTY_SLUG] if full_first else [EMPTY_SLUG, SLUG]
     for load in LOADS:
-        for offset, slug in enumerate(runs):
+        for slug in order:
+            offset = 0 if slug == EMPTY_SLUG else 1
             runs[slug].append(run_load(stack, load, slug, duration, run_no + offset))
-    return tuple(_figures(*runs[slug]) for slug in runs)
+    return tuple(_figures(*runs[slug]) for slug in (EMPTY_SLUG, SLUG))
 
 
 def combined(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -123,7 +128,7 @@ def main() -> int:
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
     parser.add_argument("--duration", type=int, default=10, help="Seconds per load.")
     parser.add_argument("--signatures", type=int, default=1_000_000)
-    parser.add_argument("--rounds", type=int, default=3,
+    parser.add_argument("--rounds", type=int, default=4,
                         help="Rounds of empty/full measurements after the fill.")
     parser.add_argument("--only", choices=["sqlite", "postgresql"], help="One database only.")
     parser.add_argument("--output", default=str(ROOT / "instance" / "bench_million.json"))
@@ -144,7 +149,8 @@ def main() -> int:
             empty_runs, full_runs = [], []
             for round_no in range(options.rounds):
                 empty, full = measure_pair(stack, options.duration // 2,
-                                           100 * run_no + 10 * round_no)
+                                           100 * run_no + 10 * round_no,
+                                           full_first=round_no % 2 == 1)
                 empty_runs.append(empty)
                 full_runs.append(full)
             empty, full = combined(empty_runs), combined(full_runs)
