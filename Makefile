@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 .PHONY: install run serve test test-sqlite test-postgres browser-deps browser-fonts letter-fonts \
-        test-tools translations bench bench-deps bench-ingest bench-dashboard clean fuzz \
+        test-tools translations bench bench-deps bench-ingest bench-dashboard bench-who-asks clean fuzz \
         lint-security scan scan-deps
 
 # The virtual environment is rebuilt whenever pyproject.toml changes.
@@ -73,6 +73,11 @@ browser-deps:
 ## Dashboard and CSV export with 1,000,000 signatures, on SQLite and (when reachable) PostgreSQL.
 bench-dashboard: install
 	$(BIN)/python benchmarks/bench_dashboard.py
+
+## Whether the time of an answer tells who has signed: first vs repeat signature, known vs
+## unknown address asking for its data (SQLite and PostgreSQL).
+bench-who-asks: install
+	$(BIN)/python benchmarks/bench_who_asks.py --postgres-url '$(BENCH_POSTGRES_URL)'
 
 ## DejaVu, the Unicode TTF font printed letters (PDF) are set in.
 letter-fonts:

@@ -8,6 +8,7 @@ from flask import Flask, after_this_request, current_app
 from flask.typing import ResponseReturnValue
 
 from campaign import jobqueue
+from campaign.services import notifications, privacy
 from campaign.services.mail import Transport, deliver_due
 
 log = logging.getLogger(__name__)
@@ -18,12 +19,15 @@ def transport(app: Flask) -> Transport:
 
 
 def send_due(app: Flask) -> int:
-    """Send every message that is due, in a session of its own."""
+    """Send every message that is due, in a session of its own, after queuing what web
+    requests asked for (models/mail_requests.py): re-sent confirmations, data links."""
     from campaign.extensions import db
 
     with app.app_context():
         session = db.new_session()
         try:
+            notifications.queue_requested_resends(session, app.config["CONFIRM_RESEND_LIMIT"])
+            privacy.send_requested_data_links(session)
             return deliver_due(session, transport(app), app.config["MAIL_FROM"],
                                app.config["MAIL_MAX_ATTEMPTS"])
         finally:

@@ -79,7 +79,7 @@ def build_world(app: Flask) -> World:
 
         petition = db.session.get(Petition, world.petition_a)
         outcome = signing.sign(db.session, petition, signing.SignatureRequest(
-            name="Ayşe Yılmaz", email="ayse@example.org", country="TR"), resend_limit=3)
+            name="Ayşe Yılmaz", email="ayse@example.org", country="TR"))
         email = mail.queue_email(db.session, to="ayse@example.org", subject="Hello", body="Hi",
                                  campaign_id=world.campaign_a)
         db.session.commit()

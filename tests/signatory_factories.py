@@ -20,8 +20,7 @@ def add_signature(session: Session, petition_id: int, *, email: str, name: str =
     petition = session.get(Petition, petition_id)
     assert petition is not None
     outcome = signing.sign(session, petition, signing.SignatureRequest(
-        name=name, email=email, country=country, postcode=postcode, ip_hash=ip_hash, **fields),
-        resend_limit=3)
+        name=name, email=email, country=country, postcode=postcode, ip_hash=ip_hash, **fields))
     assert outcome.signature_id is not None
     if created_at is not None:
         session.execute(update(Signature).where(Signature.id == outcome.signature_id)

@@ -62,7 +62,7 @@ def test_purge_removes_old_unconfirmed_signatures(app: Flask, runner, petition: 
         p = db.session.get(Petition, petition["id"])
         for i, age in enumerate([1, 20, 30]):
             outcome = signing.sign(db.session, p, signing.SignatureRequest(
-                name="N", email=f"{i}@example.org", country="FR"), resend_limit=3)
+                name="N", email=f"{i}@example.org", country="FR"))
             db.session.execute(update(Signature).where(Signature.id == outcome.signature_id)
                                .values(created_at=utcnow() - timedelta(days=age)))
         db.session.commit()

@@ -60,7 +60,7 @@ def test_one_person_across_petitions_and_a_repeat(app: Flask, petition: dict,
                                                   organizer: dict[str, Any]) -> None:
     """Whichever path wrote it (one statement on PostgreSQL, one per table on SQLite): a known
     address signing another petition keeps its signatory; a repeat creates nothing."""
-    from campaign.models import OutboundEmail, Petition
+    from campaign.models import ConfirmationResend, OutboundEmail, Petition
     from campaign.services import signing
     from campaign.services.mail import outbox_row
     from tests.conftest import make_petition
@@ -74,7 +74,7 @@ def test_one_person_across_petitions_and_a_repeat(app: Flask, petition: dict,
     def sign(petition_id: int, email: str) -> signing.SignOutcome:
         outcome = signing.sign(db.session, db.session.get(Petition, petition_id),
                                signing.SignatureRequest(name="Ayşe", email=email, country="BE"),
-                               resend_limit=3, confirmation=confirmation)
+                               confirmation=confirmation)
         db.session.commit()
         return outcome
 
@@ -84,7 +84,11 @@ def test_one_person_across_petitions_and_a_repeat(app: Flask, petition: dict,
         repeat = sign(petition["id"], "AYSE@example.org")
         assert first.created and second.created and not repeat.created
         assert first.signatory_id == second.signatory_id == repeat.signatory_id
-        assert repeat.signature_id == first.signature_id  # confirmation re-sent for it
+        # The repeat only asks for its confirmation again; the mail sender re-sends it.
+        assert repeat.resend_requested and repeat.signature_id is None
+        assert db.session.execute(select(ConfirmationResend.petition_id,
+                                         ConfirmationResend.signatory_id)).all() == [
+            (petition["id"], first.signatory_id)]
         assert db.session.scalar(select(func.count(Signatory.id))) == 1
         rows = db.session.execute(select(Signature.petition_id, Signature.signatory_id)
                                   .order_by(Signature.id)).all()
@@ -95,4 +99,4 @@ def test_one_person_across_petitions_and_a_repeat(app: Flask, petition: dict,
         bodies = db.session.scalars(select(OutboundEmail.body_text)
                                     .order_by(OutboundEmail.id)).all()
         assert bodies == [f"signature {outcome.signature_id} of signatory {first.signatory_id}"
-                          for outcome in (first, second, repeat)]
+                          for outcome in (first, second)]

@@ -173,6 +173,23 @@ def test_every_supporter_email_unsubscribes_in_one_click(app: Flask, petition: d
     assert client.get("/unsubscribe/forged-token").status_code == 404
 
 
+def test_a_data_request_does_the_same_work_whether_or_not_we_hold_data(
+        app: Flask, petition: dict, client: Any) -> None:
+    from tests.test_hot_paths import recorded_sql
+
+    _sign_over_http(client, petition["slug"])
+    statements = []
+    for email in ("ayse@example.org", "nobody@example.org"):
+        form = client.get(f"/petitions/{petition['slug']}/my-data").get_data(as_text=True)
+        with recorded_sql(app) as sent:
+            client.post(f"/petitions/{petition['slug']}/my-data",
+                        data={"email": email, "csrf_token": csrf_from(form)})
+        statements.append(sent)
+    # The same statements, so the same time: its answer's delay tells nobody who signed.
+    assert statements[0] == statements[1]
+    assert not any("signatories" in statement for statement in statements[0])
+
+
 def test_data_request_answers_the_same_whether_or_not_we_hold_data(
         app: Flask, petition: dict, client: Any, smtp_server: MailSink) -> None:
     _sign_over_http(client, petition["slug"])
@@ -233,6 +250,9 @@ def test_erasure_leaves_no_trace_and_keeps_the_counts(app: Flask, organizer: dic
         signatory = db.session.scalar(select(Signatory).where(
             Signatory.email == person["email"]))
         privacy.request_data_link(db.session, person["email"], "en")
+        db.session.commit()
+        assert privacy.send_requested_data_links(db.session) == 1  # the link is emailed
+        privacy.request_data_link(db.session, person["email"], "en")  # and asked for again
         db.session.commit()
         token = privacy.data_token(app.config["SECRET_KEY"], signatory.id)
         before = {p.slug: p.signature_count for p in db.session.scalars(select(Petition))}

@@ -61,7 +61,7 @@ def submit_signature(petition: Petition, form: SignForm, *, source: str, referre
         postcode=form.postcode.data or "", consent_updates=form.consent_updates.data,
         show_name=form.show_name.data, source=source, referrer=referrer, ip_hash=ip_hash,
         language=language, consents=given, consent_method=consent_method),
-        resend_limit=current_app.config["CONFIRM_RESEND_LIMIT"], flagged=flagged,
+        flagged=flagged,
         confirmation=lambda signature_id, signatory_id: notifications.confirmation_email(
             session, petition, signature_id, form.email.data, form.name.data, language,
             signatory_id))

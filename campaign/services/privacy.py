@@ -13,9 +13,10 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from campaign import tokens
-from campaign.db import utcnow
+from campaign.db import insert_row, utcnow, with_column_defaults
 from campaign.models import (
     Consent,
+    DataLinkRequest,
     OrganisationSignature,
     OutboundEmail,
     Petition,
@@ -47,10 +48,41 @@ def signatory_for_data_token(session: Session, secret_key: str, token: str,
 
 
 def request_data_link(session: Session, email: str, language: str) -> None:
-    """Email a link to the data held about `email`, if any; the caller answers the same always."""
-    signatory = session.scalar(select(Signatory).where(Signatory.email_key == email_key(email)))
-    if signatory is None:
-        return
+    """Ask for a link to the data held about `email` to be emailed, if we hold any.
+
+    Only recorded here, known address or not, so that the request does the same work and
+    takes the same time either way; the mail sender looks the address up and sends
+    (send_requested_data_links). The caller answers the same always.
+    """
+    insert_row(session.connection(), DataLinkRequest.__table__,
+               with_column_defaults(DataLinkRequest.__table__,
+                                    {"email_key": email_key(email), "language": language}))
+
+
+def send_requested_data_links(session: Session, batch: int = 100) -> int:
+    """Queue the data link for each request whose address we know; forget every request.
+
+    Each request is taken by deleting it, so two senders never both act on one. Returns
+    how many links were queued. Runs before the outbox is sent (mailer.send_due).
+    """
+    queued = 0
+    requests = session.scalars(
+        select(DataLinkRequest.id).order_by(DataLinkRequest.id).limit(batch)).all()
+    for request_id in requests:
+        taken = session.execute(
+            delete(DataLinkRequest).where(DataLinkRequest.id == request_id)
+            .returning(DataLinkRequest.email_key, DataLinkRequest.language)).first()
+        if taken is not None:
+            signatory = session.scalar(select(Signatory)
+                                       .where(Signatory.email_key == taken.email_key))
+            if signatory is not None:
+                _queue_data_link(session, signatory, taken.language)
+                queued += 1
+        session.commit()
+    return queued
+
+
+def _queue_data_link(session: Session, signatory: Signatory, language: str) -> None:
     base_url = current_app.config["BASE_URL"].rstrip("/")
     link = f"{base_url}/my-data/{data_token(current_app.config['SECRET_KEY'], signatory.id)}"
     with force_locale(language):
@@ -115,6 +147,8 @@ def erase(session: Session, signatory_id: int) -> ErasureReport:
                              .where(func.lower(OrganisationSignature.contact_email).in_(addresses))
                              .values(contact_name="", contact_email="", ip_hash="")).rowcount
     session.execute(delete(Consent).where(Consent.signatory_id == signatory_id))
+    session.execute(delete(DataLinkRequest)
+                    .where(DataLinkRequest.email_key == signatory.email_key))
     session.execute(delete(Signatory).where(Signatory.id == signatory_id))
     session.expunge(signatory)
     return ErasureReport(int(signatures or 0), int(emails or 0), int(other or 0))

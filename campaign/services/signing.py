@@ -24,6 +24,7 @@ from campaign.db import (
     with_column_defaults,
 )
 from campaign.models import (
+    ConfirmationResend,
     Consent,
     OutboundEmail,
     Petition,
@@ -75,6 +76,9 @@ class SignOutcome:
     created: bool
     confirmation_queued: bool
     signatory_id: int | None = None
+    # Signed before: a ConfirmationResend was recorded (the mail sender decides whether the
+    # signature is still pending and within the re-send limit).
+    resend_requested: bool = False
 
 
 def email_key(email: str) -> str:
@@ -100,24 +104,30 @@ def _signatory_id(conn: Connection, email: str) -> int:
 # The signature is only written while its petition accepts signatures, checked in the same
 # statement: a petition closed a moment ago takes no more, whatever copy the caller holds.
 # ('open' is PetitionState.OPEN's stored value; a test signs a closed petition.)
-_STILL_OPEN = ("EXISTS (SELECT 1 FROM petitions WHERE petitions.id = :petition_id "
-               "AND petitions.state = 'open' AND "
-               "(petitions.closes_at IS NULL OR petitions.closes_at > :created_at))")
+def _still_open(at: str) -> str:
+    """The condition, with `at` naming the bound parameter of the moment (a column's name)."""
+    return ("EXISTS (SELECT 1 FROM petitions WHERE petitions.id = :petition_id "  # noqa: S608  # nosec B608 - a parameter's name from our code
+            "AND petitions.state = 'open' AND "
+            f"(petitions.closes_at IS NULL OR petitions.closes_at > :{at}))")
+
+
+_STILL_OPEN = _still_open("created_at")
 
 
 def _sign_in_one_statement(conn: Connection, request: SignatureRequest,
-                           signature: dict[str, Any], confirmation: ConfirmationEmail | None
-                           ) -> tuple[int, int] | None:
+                           signature: dict[str, Any], confirmation: ConfirmationEmail | None,
+                           record_repeat: bool) -> SignOutcome | None:
     """PostgreSQL: the signatory (found or added), the new signature, its consents and its
-    confirmation email in one statement.
+    confirmation email in one statement; or, when this person has signed before and
+    `record_repeat`, the request to re-send their confirmation (ConfirmationResend).
 
     Each statement is a database round trip, which on PostgreSQL costs the web process about
     as much CPU as the writing costs the server. The email's links name the signature and the
     signatory, so both ids are taken ahead (db.reserved_id) and the email rendered before the
     statement; it is written only if the signatory is new, the one whose id was taken (else
-    sign() writes it with the person's own id). Returns (signature id, signatory id), or
-    None when no signature was created; the caller then takes the statement-per-table path,
-    which tells the cases apart.
+    sign() writes it with the person's own id). Returns None when the statement did neither
+    (a closed petition, a signatory added by a concurrent request); the caller then takes
+    the statement-per-table path, which tells the cases apart.
     """
     signatory = with_column_defaults(Signatory.__table__, {
         "id": reserved_id(conn, Signatory.__table__),
@@ -128,7 +138,7 @@ def _sign_in_one_statement(conn: Connection, request: SignatureRequest,
     email = confirmation(signature["id"], signatory["id"]) if confirmation else {}
     stmt = _signatory_and_signature_insert(conn.dialect.identifier_preparer, tuple(signatory),
                                            tuple(signature), len(request.consents),
-                                           tuple(email))
+                                           tuple(email), record_repeat)
     consents: dict[str, Any] = {"consent_method": request.consent_method}
     for n, consent in enumerate(request.consents):
         consents |= {f"consent_purpose_{n}": consent.purpose,
@@ -139,25 +149,30 @@ def _sign_in_one_statement(conn: Connection, request: SignatureRequest,
     if not rows:
         return None
     row = rows[0]
+    if row[3]:  # signed before: its re-send is recorded
+        return SignOutcome(None, created=False, confirmation_queued=False,
+                           signatory_id=int(row[1]), resend_requested=True)
     signature_id, signatory_id, email_written = int(row[0]), int(row[1]), bool(row[2])
     if confirmation is not None and not email_written:
         add_to_outbox(conn, confirmation(signature_id, signatory_id))
-    return signature_id, signatory_id
+    return SignOutcome(signature_id, created=True, confirmation_queued=confirmation is not None,
+                       signatory_id=signatory_id)
 
 
 @lru_cache(maxsize=16)
 def _signatory_and_signature_insert(preparer: Any, signatory_keys: tuple[str, ...],
                                     signature_keys: tuple[str, ...], consent_count: int,
-                                    email_keys: tuple[str, ...]) -> Any:
+                                    email_keys: tuple[str, ...], record_repeat: bool) -> Any:
     """The statement of _sign_in_one_statement, built once per column set, number of
-    consents and whether it writes an email.
+    consents, whether it writes an email and whether it records a repeat.
 
     In the data-modifying CTE the signatory is inserted unless its address is known; the
     statement's snapshot cannot see a signatory that a concurrent request has just added,
     so then nothing is inserted and the caller falls back. The signature is only written
     while the petition is open (_STILL_OPEN), as on the other path, and the consents and the
     email only beside a signature written (the email only for the signatory whose id was
-    given: a new one).
+    given: a new one). A known signatory whose signature was not written on an open
+    petition has signed it before: then the re-send request is written instead.
     """
     signatories, signatures, consents = Signatory.__table__, Signature.__table__, Consent.__table__
     emails = OutboundEmail.__table__
@@ -197,7 +212,17 @@ def _signatory_and_signature_insert(preparer: Any, signatory_keys: tuple[str, ..
             f"WHERE new_signature.{quote('signatory_id')} = :signatory_id "
             f"RETURNING {quote('id')})")
         written = "EXISTS (SELECT 1 FROM new_email)"
-    sql += f" SELECT {quote('id')}, {quote('signatory_id')}, {written} FROM new_signature"  # noqa: S608  # nosec B608 - quoted model identifiers only
+    if record_repeat:
+        sql += (
+            f", repeat AS (INSERT INTO {preparer.format_table(ConfirmationResend.__table__)} "  # noqa: S608  # nosec B608 - quoted model identifiers only
+            f"({quote('petition_id')}, {quote('signatory_id')}, {quote('language')}, "
+            f"{quote('requested_at')}) "
+            f"SELECT :petition_id, signatory.{quote('id')}, :language, :created_at "
+            f"FROM signatory WHERE NOT EXISTS (SELECT 1 FROM new_signature) AND {_STILL_OPEN} "
+            f"RETURNING {quote('signatory_id')})")
+    sql += f" SELECT {quote('id')}, {quote('signatory_id')}, {written}, FALSE FROM new_signature"  # noqa: S608  # nosec B608 - quoted model identifiers only
+    if record_repeat:
+        sql += f" UNION ALL SELECT NULL, {quote('signatory_id')}, FALSE, TRUE FROM repeat"  # noqa: S608  # nosec B608 - quoted model identifiers only
     binds = [bindparam(f"signatory_{k}", type_=signatories.c[k].type) for k in signatory_keys]
     binds += [bindparam(k, type_=signatures.c[k].type) for k in signature_keys]
     if consent_count:
@@ -207,7 +232,8 @@ def _signatory_and_signature_insert(preparer: Any, signatory_keys: tuple[str, ..
                       bindparam(f"consent_text_id_{n}", type_=consents.c.consent_text_id.type)]
     binds += [bindparam(f"email_{k}", type_=emails.c[k].type) for k in email_keys]
     return text(sql).bindparams(*binds).columns(signatures.c.id, signatures.c.signatory_id,
-                                                column("email_written", Boolean))
+                                                column("email_written", Boolean),
+                                                column("repeat", Boolean))
 
 
 def _accepts_signatures(conn: Connection, petition_id: int, now: datetime) -> bool:
@@ -217,16 +243,18 @@ def _accepts_signatures(conn: Connection, petition_id: int, now: datetime) -> bo
 
 
 def sign(session: Session, petition: Petition, request: SignatureRequest, *,
-         resend_limit: int, flagged: bool = False,
+         flagged: bool = False,
          confirmation: ConfirmationEmail | None = None) -> SignOutcome:
     """Record a pending signature, or find the one this person already made.
 
     Returns which happened; the caller must answer the supporter identically in every case,
     so that nobody learns who has signed. When a confirmation email is due
     (`confirmation_queued`), it is written to the outbox from `confirmation` in the same
-    transaction; without it, the caller queues it. A `flagged` signature (past an abuse
-    limit) is stored for an organizer to review: no email, never counted until approved
-    (services/review.py).
+    transaction; without it, the caller queues it. A repeat only records the request to
+    re-send the confirmation (`resend_requested`), which the mail sender acts on: deciding
+    and rendering here would make it slower to answer than a first signature. A `flagged`
+    signature (past an abuse limit) is stored for an organizer to review: no email, never
+    counted until approved (services/review.py).
     """
     if not petition.accepts_signatures():
         raise PetitionClosedError(petition.slug)
@@ -245,10 +273,10 @@ def sign(session: Session, petition: Petition, request: SignatureRequest, *,
     if flagged:
         confirmation = None
     if conn.dialect.name == "postgresql":
-        created = _sign_in_one_statement(conn, request, signature, confirmation)
-        if created is not None:
-            return SignOutcome(created[0], created=True, confirmation_queued=not flagged,
-                               signatory_id=created[1])
+        outcome = _sign_in_one_statement(conn, request, signature, confirmation,
+                                         record_repeat=not flagged)
+        if outcome is not None:
+            return outcome
     # A statement per table (SQLite; and on PostgreSQL whatever the single statement did not
     # create: a repeat signature, a closed petition, a signatory added by a concurrent request).
     signatory_id = _signatory_id(conn, request.email)
@@ -262,26 +290,39 @@ def sign(session: Session, petition: Petition, request: SignatureRequest, *,
             add_to_outbox(conn, confirmation(int(new_id), signatory_id))
         return SignOutcome(int(new_id), created=True, confirmation_queued=not flagged,
                            signatory_id=signatory_id)
-    if not _accepts_signatures(conn, petition.id, now):
-        # Closed since the caller's copy was read (pages re-read petitions every second).
-        raise PetitionClosedError(petition.slug)
     if flagged:
         # Past a limit: no re-send either, or a flooder could mail-bomb someone's inbox.
+        if not _accepts_signatures(conn, petition.id, now):
+            raise PetitionClosedError(petition.slug)
         return SignOutcome(None, created=False, confirmation_queued=False)
+    # Signed before: the re-send is only recorded here, while the petition is open (checked
+    # in the same statement); the mail sender re-sends it if the signature is still pending
+    # and within the limit (notifications.queue_requested_resends). Deciding and rendering
+    # here would make a repeat take longer to answer than a first signature.
+    recorded = insert_ignoring_conflicts(
+        conn, ConfirmationResend.__table__,
+        {"petition_id": petition.id, "signatory_id": signatory_id, "language": request.language,
+         "requested_at": now}, ["id"], only_if=_still_open("requested_at"))
+    if recorded is None:
+        # Closed since the caller's copy was read (pages re-read petitions every second).
+        raise PetitionClosedError(petition.slug)
+    return SignOutcome(None, created=False, confirmation_queued=False,
+                       signatory_id=signatory_id, resend_requested=True)
 
-    # Signed before: re-send the confirmation if still pending, within the limit.
-    resent = conn.execute(
+
+def resend_confirmation(conn: Connection, petition_id: int, signatory_id: int,
+                        resend_limit: int) -> tuple[int, str] | None:
+    """Count one more sending of this person's confirmation for the petition, if it is
+    still pending and within `resend_limit` sends; (signature id, name), or None."""
+    row = conn.execute(
         update(Signature)
-        .where(Signature.petition_id == petition.id, Signature.signatory_id == signatory_id,
+        .where(Signature.petition_id == petition_id, Signature.signatory_id == signatory_id,
                Signature.state == SignatureState.PENDING,
                Signature.confirmation_sends < resend_limit)
         .values(confirmation_sends=Signature.confirmation_sends + 1)
-        .returning(Signature.id)
-    ).scalar_one_or_none()
-    if resent is not None and confirmation is not None:
-        add_to_outbox(conn, confirmation(resent, signatory_id))
-    return SignOutcome(resent, created=False, confirmation_queued=resent is not None,
-                       signatory_id=signatory_id)
+        .returning(Signature.id, Signature.name)
+    ).first()
+    return (int(row[0]), str(row[1])) if row is not None else None
 
 
 def confirmation_token(secret_key: str, signature_id: int) -> str:
