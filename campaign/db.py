@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -13,7 +13,18 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from flask import Flask, g
-from sqlalchemy import DateTime, MetaData, TypeDecorator, bindparam, create_engine, event, text
+from sqlalchemy import (
+    DateTime,
+    MetaData,
+    Row,
+    TypeDecorator,
+    bindparam,
+    create_engine,
+    delete,
+    event,
+    select,
+    text,
+)
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -241,6 +252,23 @@ def execute_prepared(conn: Connection, statement: Any, values: Mapping[str, Any]
                                   dialect=conn.dialect) from exc
     finally:
         cursor.close()
+
+
+def take_one_by_one(session: Session, model: Any, *columns: Any, batch: int = 100
+                    ) -> Iterator[Row[Any]]:
+    """Up to `batch` rows of a queue table, oldest first, each deleted as it is taken and
+    given as `columns`.
+
+    Deleting is taking: of two processes after the same row, only one gets it. The caller's
+    work on a row is committed with its deletion, when it asks for the next one.
+    """
+    ids = session.scalars(select(model.id).order_by(model.id).limit(batch)).all()
+    for row_id in ids:
+        taken = session.execute(delete(model).where(model.id == row_id)
+                                .returning(*columns)).first()
+        if taken is not None:
+            yield taken
+        session.commit()
 
 
 def insert_row(conn: Connection, table: Any, values: dict[str, Any]) -> int:

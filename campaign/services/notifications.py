@@ -7,9 +7,9 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale, gettext
-from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from campaign.db import take_one_by_one
 from campaign.i18n import LANGUAGES, text_direction
 from campaign.models import ConfirmationResend, Petition, Signatory, Signature
 from campaign.services.mail import add_to_outbox
@@ -28,35 +28,29 @@ def queue_confirmation(session: Session, petition: Petition, signature_id: int, 
         session, petition, signature_id, email, name, language, signatory_id))
 
 
-def queue_requested_resends(session: Session, resend_limit: int, batch: int = 100) -> int:
+def queue_requested_resends(session: Session, resend_limit: int) -> int:
     """Turn the re-sends asked for by repeat signatures into confirmation emails.
 
-    Each request is taken by deleting it, so two senders never both act on one. The
-    confirmation goes out again only while the signature is pending and within
+    The confirmation goes out again only while the signature is pending and within
     `resend_limit` sends in all; otherwise the request just goes. Returns how many emails
     were queued. Runs before the outbox is sent (mailer.send_due).
     """
     queued = 0
-    requests = session.execute(
-        select(ConfirmationResend.id).order_by(ConfirmationResend.id).limit(batch)).scalars()
-    for request_id in list(requests):
-        taken = session.execute(
-            delete(ConfirmationResend).where(ConfirmationResend.id == request_id)
-            .returning(ConfirmationResend.petition_id, ConfirmationResend.signatory_id,
-                       ConfirmationResend.language)).first()
-        if taken is not None:
-            petition_id, signatory_id, language = taken
-            conn = session.connection()
-            resent = resend_confirmation(conn, petition_id, signatory_id, resend_limit)
-            petition = session.get(Petition, petition_id)
-            signatory = session.get(Signatory, signatory_id)
-            if resent is not None and petition is not None and signatory is not None:
-                signature_id, name = resent
-                add_to_outbox(conn, confirmation_email(session, petition, signature_id,
-                                                       signatory.email, name, language,
-                                                       signatory_id))
-                queued += 1
-        session.commit()
+    for petition_id, signatory_id, language in take_one_by_one(
+            session, ConfirmationResend, ConfirmationResend.petition_id,
+            ConfirmationResend.signatory_id, ConfirmationResend.language):
+        conn = session.connection()
+        resent = resend_confirmation(conn, petition_id, signatory_id, resend_limit)
+        if resent is None:
+            continue
+        petition = session.get(Petition, petition_id)
+        signatory = session.get(Signatory, signatory_id)
+        if petition is not None and signatory is not None:
+            signature_id, name = resent
+            add_to_outbox(conn, confirmation_email(session, petition, signature_id,
+                                                   signatory.email, name, language,
+                                                   signatory_id))
+            queued += 1
     return queued
 
 

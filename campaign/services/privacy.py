@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from campaign import tokens
-from campaign.db import insert_row, utcnow, with_column_defaults
+from campaign.db import insert_row, take_one_by_one, utcnow, with_column_defaults
 from campaign.models import (
     Consent,
     DataLinkRequest,
@@ -59,26 +59,18 @@ def request_data_link(session: Session, email: str, language: str) -> None:
                                     {"email_key": email_key(email), "language": language}))
 
 
-def send_requested_data_links(session: Session, batch: int = 100) -> int:
+def send_requested_data_links(session: Session) -> int:
     """Queue the data link for each request whose address we know; forget every request.
 
-    Each request is taken by deleting it, so two senders never both act on one. Returns
-    how many links were queued. Runs before the outbox is sent (mailer.send_due).
+    Returns how many links were queued. Runs before the outbox is sent (mailer.send_due).
     """
     queued = 0
-    requests = session.scalars(
-        select(DataLinkRequest.id).order_by(DataLinkRequest.id).limit(batch)).all()
-    for request_id in requests:
-        taken = session.execute(
-            delete(DataLinkRequest).where(DataLinkRequest.id == request_id)
-            .returning(DataLinkRequest.email_key, DataLinkRequest.language)).first()
-        if taken is not None:
-            signatory = session.scalar(select(Signatory)
-                                       .where(Signatory.email_key == taken.email_key))
-            if signatory is not None:
-                _queue_data_link(session, signatory, taken.language)
-                queued += 1
-        session.commit()
+    for key, language in take_one_by_one(session, DataLinkRequest, DataLinkRequest.email_key,
+                                         DataLinkRequest.language):
+        signatory = session.scalar(select(Signatory).where(Signatory.email_key == key))
+        if signatory is not None:
+            _queue_data_link(session, signatory, language)
+            queued += 1
     return queued
 
 
