@@ -7,7 +7,7 @@ import hmac
 import ipaddress
 from functools import lru_cache
 
-from flask import current_app, request
+from flask import current_app, g, request
 
 
 @lru_cache(maxsize=32)
@@ -48,11 +48,15 @@ def resolve_client_ip(remote_addr: str, forwarded_for: str | None, trusted: str)
 
 
 def client_ip() -> str:
-    """The address of the client of the current request."""
-    # Not a bind address: the placeholder when a test client sends none.
-    return resolve_client_ip(request.remote_addr or "0.0.0.0",  # noqa: S104  # nosec B104
-                             request.headers.get("X-Forwarded-For"),
-                             current_app.config["TRUSTED_PROXIES"])
+    """The address of the client of the current request (worked out once per request)."""
+    address: str | None = g.get("client_ip")
+    if address is None:
+        # Not a bind address: the placeholder when a test client sends none.
+        address = resolve_client_ip(request.remote_addr or "0.0.0.0",  # noqa: S104  # nosec B104
+                                    request.headers.get("X-Forwarded-For"),
+                                    current_app.config["TRUSTED_PROXIES"])
+        g.client_ip = address
+    return address
 
 
 def hash_ip(address: str, key: str) -> str:
@@ -61,5 +65,9 @@ def hash_ip(address: str, key: str) -> str:
 
 
 def client_ip_hash() -> str:
-    """The keyed hash of the current client's address."""
-    return hash_ip(client_ip(), current_app.config["IP_HASH_KEY"])
+    """The keyed hash of the current client's address (made once per request: signing asks
+    for it twice, for the abuse counters and for the signature)."""
+    hashed: str | None = g.get("client_ip_hash")
+    if hashed is None:
+        hashed = g.client_ip_hash = hash_ip(client_ip(), current_app.config["IP_HASH_KEY"])
+    return hashed
