@@ -3,7 +3,7 @@
 A load generator signs continuously against gunicorn, records each signature that got its
 success answer (the 303 to the thanks page), kills every server process with SIGKILL in the
 middle of the load, starts the server again and checks that each acknowledged signature is in
-the database, exactly once. Runs on SQLite (WAL, synchronous=FULL) and on PostgreSQL
+the database, exactly once. Runs on SQLite (WAL, synchronous=NORMAL) and on PostgreSQL
 (synchronous_commit on), whichever the test pass uses.
 """
 
