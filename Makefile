@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 .PHONY: install run serve test test-sqlite test-postgres browser-deps browser-fonts letter-fonts \
-        test-tools translations bench bench-deps bench-ingest bench-dashboard bench-who-asks clean fuzz \
+        test-tools translations bench bench-deps bench-ingest bench-dashboard bench-who-asks bench-mail clean fuzz \
         lint-security scan scan-deps
 
 # The virtual environment is rebuilt whenever pyproject.toml changes.
@@ -78,6 +78,11 @@ bench-dashboard: install
 ## unknown address asking for its data (SQLite and PostgreSQL).
 bench-who-asks: install
 	$(BIN)/python benchmarks/bench_who_asks.py --postgres-url '$(BENCH_POSTGRES_URL)'
+
+## How fast the worker drains a surge's confirmation emails (SQLite and PostgreSQL; plain SMTP
+## and STARTTLS with a login); figures in instance/bench_mail.json.
+bench-mail: install
+	$(BIN)/python benchmarks/bench_mail.py --postgres-url '$(BENCH_POSTGRES_URL)'
 
 ## DejaVu, the Unicode TTF font printed letters (PDF) are set in.
 letter-fonts:

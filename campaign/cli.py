@@ -214,7 +214,8 @@ def worker(once: bool, interval: float) -> None:
             click.echo("queue drained, outbox swept")
         return
     while True:
-        sent = mailer.send_due(app)
+        # Bounded, so that a long backlog does not hold back the periodic jobs; --once drains.
+        sent = mailer.send_due(app, max_seconds=None if once else mailer.SENDING_ROUND_SECONDS)
         jobs.run_periodic(app)
         if once:
             click.echo(f"sent {sent} message(s)")

@@ -10,6 +10,7 @@ import ipaddress
 import json
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,6 +28,9 @@ DEFAULTS: dict[str, Any] = {
     "IP_HASH_KEY": "",
     # Empty means: outgoing mail is written as .eml files to instance/outbox/.
     "SMTP_URL": "",
+    # Empty means: the mail server's certificate is checked against the system's authorities;
+    # else a PEM file of the authority that signed it (a relay with a private CA).
+    "SMTP_CA_FILE": "",
     "MAIL_FROM": "Campaign Toolkit <noreply@localhost>",
     "BASE_URL": "http://127.0.0.1:5000",
     # Empty means: no Redis; rate limits in memory, mail sent by the database outbox worker.
@@ -37,6 +41,8 @@ DEFAULTS: dict[str, Any] = {
     # "worker": mail waits in the outbox for `campaign worker`.
     "MAIL_DELIVERY": "inline",
     "MAIL_MAX_ATTEMPTS": 5,
+    # SMTP connections a mail sender (`campaign worker`, or the inline sending) uses at once.
+    "MAIL_CONNECTIONS": 8,
     # How long a confirmation link stays valid, and how often it may be re-sent.
     "CONFIRM_MAX_AGE_DAYS": 7,
     "CONFIRM_RESEND_LIMIT": 3,
@@ -176,6 +182,11 @@ def _check_smtp_url(url: str) -> None:
                          f"or smtps://user:password@host:465, got {parts.scheme or url!r}")
 
 
+def _check_smtp_ca_file(path: str) -> None:
+    if path and not os.access(path, os.R_OK):
+        raise ValueError(f"no readable certificate file at {path!r}")
+
+
 def _check_redis_url(url: str) -> None:
     if url and urlsplit(url).scheme not in ("redis", "rediss", "unix"):
         raise ValueError(f"expected redis://host:6379/0, rediss://... or unix://..., got {url!r}")
@@ -205,16 +216,23 @@ def _check_base_url(url: str) -> None:
                          f"got {url!r}")
 
 
+def _check_at_least_one(value: int) -> None:
+    if value < 1:
+        raise ValueError(f"expected 1 or more, got {value}")
+
+
 def _check_mail_delivery(mode: str) -> None:
     if mode not in ("inline", "worker"):
         raise ValueError(f"expected inline or worker, got {mode!r}")
 
 
-_CHECKS = {"SMTP_URL": _check_smtp_url, "REDIS_URL": _check_redis_url,
-           "TRUSTED_PROXIES": _check_trusted_proxies, "BASE_URL": _check_base_url,
-           "MAIL_DELIVERY": _check_mail_delivery,
-           **{key: _check_limit for key in ("LOGIN_RATE_LIMIT", "SIGN_RATE_LIMIT",
-                                            "ABUSE_PER_IP_LIMIT", "ABUSE_PER_DOMAIN_LIMIT")}}
+_CHECKS: dict[str, Callable[[Any], None]] = {
+    "SMTP_URL": _check_smtp_url, "SMTP_CA_FILE": _check_smtp_ca_file,
+    "REDIS_URL": _check_redis_url,
+    "TRUSTED_PROXIES": _check_trusted_proxies, "BASE_URL": _check_base_url,
+    "MAIL_DELIVERY": _check_mail_delivery, "MAIL_CONNECTIONS": _check_at_least_one,
+    **{key: _check_limit for key in ("LOGIN_RATE_LIMIT", "SIGN_RATE_LIMIT",
+                                     "ABUSE_PER_IP_LIMIT", "ABUSE_PER_DOMAIN_LIMIT")}}
 
 
 # The drivers installed with the app, by backend; a URL without one gets this one.

@@ -20,6 +20,9 @@ log = logging.getLogger(__name__)
 # While this key exists a send job is waiting, so a surge of signatures enqueues one job,
 # not one per signature. The expiry is a safety net if a job is lost with the key still set.
 _PENDING_TTL_SECONDS = 60
+# A send job stops taking new batches after mailer.SENDING_ROUND_SECONDS, well within its
+# timeout: a job timed out mid-batch would leave sent messages unrecorded, to be sent again.
+_JOB_TIMEOUT_SECONDS = 300
 
 
 def queue_for(app: Flask) -> Queue:
@@ -47,8 +50,8 @@ def enqueue_send_due(app: Flask) -> bool:
     if not connection.set(key(app, "mail-job-pending"), 1, nx=True, ex=_PENDING_TTL_SECONDS):
         app.extensions["campaign_mail_job_seen_pending"] = time.monotonic()
         return False
-    queue_for(app).enqueue("campaign.jobqueue.send_due_job", job_timeout=300, result_ttl=0,
-                           failure_ttl=24 * 3600)
+    queue_for(app).enqueue("campaign.jobqueue.send_due_job", job_timeout=_JOB_TIMEOUT_SECONDS,
+                           result_ttl=0, failure_ttl=24 * 3600)
     return True
 
 
@@ -62,7 +65,11 @@ def send_due_job() -> int:
     # Cleared before reading the outbox: mail committed after this line enqueues a new job,
     # mail committed before it is seen by the query below.
     connection.delete(key(app, "mail-job-pending"))
-    return mailer.send_due(app)
+    sent = mailer.send_due(app, max_seconds=mailer.SENDING_ROUND_SECONDS)
+    if mailer.mail_due(app):
+        # A surge's backlog: a fresh job goes on with it (this one would soon be timed out).
+        enqueue_send_due(app)
+    return sent
 
 
 def _job_app() -> Flask:
@@ -79,7 +86,8 @@ def _sweep(app: Flask) -> None:
     from campaign import mailer
     from campaign.services import jobs
 
-    mailer.send_due(app)
+    # Bounded like a job, so that a long backlog does not hold back the periodic jobs.
+    mailer.send_due(app, max_seconds=mailer.SENDING_ROUND_SECONDS)
     jobs.run_periodic(app)
 
 

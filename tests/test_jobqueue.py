@@ -10,9 +10,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from campaign import jobqueue
+from campaign import jobqueue, mailer
 from campaign.extensions import db
 from campaign.models import MailState, OutboundEmail
+from campaign.services.mail import BATCH_SIZE, queue_email
 from tests.conftest import MailSink, csrf_from
 from tests.servers import redis_prefix, redis_url
 
@@ -71,6 +72,25 @@ def test_mail_whose_job_was_lost_is_sent_by_the_outbox_sweep(
     (message,) = smtp_server.wait_for(1)
     assert message["To"] == "lost@example.org"
     assert _states(app) == [MailState.SENT]
+
+
+def test_a_job_that_runs_out_of_time_leaves_a_new_job_for_the_rest(
+        app: Flask, smtp_server: MailSink, monkeypatch: pytest.MonkeyPatch) -> None:
+    app.config["MAIL_CONNECTIONS"] = 1
+    with app.app_context():
+        for n in range(BATCH_SIZE + 5):
+            queue_email(db.session, to=f"person{n}@example.org", subject="Please confirm",
+                        body="Please confirm your signature.")
+        db.session.commit()
+        # Out of time after its first batch, as a job is in a long surge.
+        monkeypatch.setattr(mailer, "SENDING_ROUND_SECONDS", 0)
+        assert jobqueue.send_due_job() == BATCH_SIZE
+        assert jobqueue.queue_for(app).count == 1
+        monkeypatch.setattr(mailer, "SENDING_ROUND_SECONDS", 120)
+        assert jobqueue.send_due_job() == 5
+        assert jobqueue.queue_for(app).count == 1  # the job a worker would now run finds nothing
+    assert len(smtp_server.wait_for(BATCH_SIZE + 5)) == BATCH_SIZE + 5
+    assert _states(app) == [MailState.SENT] * (BATCH_SIZE + 5)
 
 
 def test_readyz_checks_redis(client: FlaskClient) -> None:

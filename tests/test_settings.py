@@ -52,6 +52,7 @@ def test_the_command_line_says_what_is_wrong_without_a_traceback(tmp_path: Path)
 @pytest.mark.parametrize(("key", "value", "told"), [
     ("SMTP_URL", "smtp+startls://user:secret@mail.example.org:587", "expected smtp://"),
     ("SMTP_URL", "mail.example.org", "expected smtp://"),
+    ("SMTP_CA_FILE", "/etc/campaign/no-such-ca.pem", "no readable certificate file"),
     ("REDIS_URL", "redis-host:6379", "expected redis://"),
     ("TRUSTED_PROXIES", "10.0.0.1, the-proxy", "'the-proxy' is not an address or network"),
     ("TRUSTED_PROXIES", "10.0.0.0/33", "'10.0.0.0/33' is not an address or network"),
@@ -59,6 +60,7 @@ def test_the_command_line_says_what_is_wrong_without_a_traceback(tmp_path: Path)
     ("SIGN_RATE_LIMIT", "sixty a minute", "expected a limit like '60 per minute'"),
     ("ABUSE_PER_DOMAIN_LIMIT", "", "expected a limit"),
     ("MAIL_DELIVERY", "queue", "expected inline or worker"),
+    ("MAIL_CONNECTIONS", 0, "expected 1 or more"),
 ])
 def test_a_setting_that_cannot_work_stops_the_start(tmp_path: Path, key: str, value: str,
                                                    told: str) -> None:

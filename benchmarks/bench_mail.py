@@ -1,0 +1,165 @@
+"""The outbox after a surge: how fast queued confirmation emails go out over SMTP.
+
+A surge of 600 signatures a second queues 600 confirmation emails a second, and a signature
+counts only once its email is answered: mail that drains slower than it arrives leaves
+supporters waiting for hours. For each database (SQLite, then PostgreSQL when reachable) this
+queues emails of a confirmation's size, starts an SMTP server in a process of its own
+(benchmarks/smtp_sink.py) and times what the worker runs, `mailer.send_due`, until the outbox
+is empty. The server: on this machine, plain and with STARTTLS and a login (a provider's
+submission port); then with STARTTLS answering every command 20 ms late, as a provider that far
+away would, with one SMTP connection and with the default MAIL_CONNECTIONS. Prints messages/s,
+the sender's CPU per message and how many SMTP sessions it opened.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import trustme
+from sqlalchemy import func, select
+from stack import Stack, free_port, postgres_url, scratch_postgres, scratch_sqlite
+
+from campaign import create_app, mailer
+from campaign.config import DEFAULTS
+from campaign.extensions import db
+from campaign.models import MailState, OutboundEmail
+from campaign.services.mail import queue_email
+
+DEFAULT_CONNECTIONS = DEFAULTS["MAIL_CONNECTIONS"]
+HERE = Path(__file__).resolve().parent
+# About the size of a confirmation email: greeting, link, why, footer with unsubscribe.
+BODY = ("Hello Bench Signer,\n\nPlease confirm your signature of the petition "
+        "\"Release the detained\" by opening this link:\n\n"
+        "https://example.org/confirm/" + "x" * 120 + "\n\n" + "Why we ask: " + "y" * 400
+        + "\n\n--\nUnsubscribe: https://example.org/unsubscribe/" + "z" * 100 + "\n")
+
+
+@contextmanager
+def smtp_sink(tls: trustme.LeafCert | None, latency_ms: int = 0
+              ) -> Iterator[tuple[int, dict[str, int]]]:
+    """The SMTP server process on a free port; yields the port and, once it stopped, its counts."""
+    port = free_port()
+    args = [sys.executable, str(HERE / "smtp_sink.py"), str(port), str(latency_ms)]
+    with tempfile.TemporaryDirectory() as folder:
+        if tls is not None:
+            cert, key = Path(folder, "cert.pem"), Path(folder, "key.pem")
+            tls.cert_chain_pems[0].write_to_path(str(cert))
+            tls.private_key_pem.write_to_path(str(key))
+            args += [str(cert), str(key)]
+        process = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)  # noqa: S603
+        assert process.stdout is not None
+        if process.stdout.readline().strip() != "ready":
+            raise SystemExit("the SMTP server did not start")
+        counts: dict[str, int] = {}
+        try:
+            yield port, counts
+        finally:
+            process.terminate()
+            counts.update(json.loads(process.stdout.read().strip().splitlines()[-1]))
+            process.wait(10)
+
+
+def queue(app: Any, count: int) -> None:
+    with app.app_context():
+        for n in range(count):
+            queue_email(db.session, to=f"signer{n}@example.org", kind="confirm-signature",
+                        subject="Please confirm your signature: Release the detained", body=BODY)
+        db.session.commit()
+
+
+def still_queued(app: Any) -> int:
+    with app.app_context():
+        return int(db.session.scalar(select(func.count(OutboundEmail.id))
+                                     .where(OutboundEmail.state == MailState.QUEUED)) or 0)
+
+
+def drain(database_url: str, smtp_url: str, ca_file: str, messages: int,
+          connections: int) -> dict[str, Any]:
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "bench-secret-key-" + "x" * 32,
+                      "SMTP_URL": smtp_url, "SMTP_CA_FILE": ca_file, "MAIL_DELIVERY": "worker",
+                      "MAIL_CONNECTIONS": connections})
+    queue(app, messages)
+    wall, cpu = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
+    calls = 0
+    # What the worker does: send_due again while mail is due (jobs and sweeps).
+    while still_queued(app) and calls < messages:
+        mailer.send_due(app)
+        calls += 1
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    seconds = time.perf_counter() - wall
+    cpu_s = used.ru_utime - cpu.ru_utime + used.ru_stime - cpu.ru_stime
+    with app.app_context():
+        sent = db.session.scalar(select(func.count(OutboundEmail.id))
+                                 .where(OutboundEmail.state == MailState.SENT))
+    db.engine.dispose()
+    return {"messages": messages, "messages_per_s": round(messages / seconds, 1),
+            "seconds": round(seconds, 2),
+            "sender_cpu_ms_per_message": round(1000 * cpu_s / messages, 3),
+            "send_due_calls": calls, "sent": sent}
+
+
+# (name, STARTTLS and login, each answer's delay in ms, SMTP connections, messages queued)
+SCENARIOS = [
+    ("here, plain", False, 0, DEFAULT_CONNECTIONS, 3000),
+    ("here, STARTTLS", True, 0, DEFAULT_CONNECTIONS, 3000),
+    ("20 ms away, STARTTLS, 1 connection", True, 20, 1, 400),
+    (f"20 ms away, STARTTLS, {DEFAULT_CONNECTIONS} connections", True, 20, DEFAULT_CONNECTIONS,
+     400),
+]
+
+
+def run_scenario(database: str, tls: trustme.LeafCert | None, ca_file: str, latency_ms: int,
+                 connections: int, messages: int) -> dict[str, Any]:
+    """One drain on a migrated scratch database against a fresh SMTP server."""
+    Stack("mail", database).prepare()
+    with smtp_sink(tls, latency_ms) as (port, counts):
+        smtp_url = (f"smtp+starttls://bench:secret@127.0.0.1:{port}" if tls
+                    else f"smtp://127.0.0.1:{port}")
+        figures = drain(database, smtp_url, ca_file, messages, connections)
+    figures.update(smtp_sessions=counts["sessions"], arrived=counts["messages"])
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--postgres-url", type=postgres_url, default="",
+                        help="PostgreSQL server for a scratch database (skipped when empty)")
+    options = parser.parse_args()
+    authority = trustme.CA()
+    leaf = authority.issue_cert("127.0.0.1")
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        ca_file = str(Path(folder, "ca.pem"))
+        authority.cert_pem.write_to_path(ca_file)
+        databases = ["sqlite"] + (["postgresql"] if options.postgres_url else [])
+        for name in databases:
+            for scenario, tls, latency_ms, connections, messages in SCENARIOS:
+                with (scratch_sqlite() if name == "sqlite"
+                      else scratch_postgres(options.postgres_url)) as database:
+                    figures = run_scenario(database, leaf if tls else None, ca_file,
+                                           latency_ms, connections, messages)
+                results.setdefault(name, {})[scenario] = figures
+                print(f"{name:10s} {scenario:38s} {figures['messages_per_s']:7.1f} messages/s "
+                      f"({figures['seconds']} s for {messages}), sender CPU "
+                      f"{figures['sender_cpu_ms_per_message']} ms/message, "
+                      f"{figures['smtp_sessions']} EHLOs, {figures['send_due_calls']} "
+                      f"send_due calls, {figures['arrived']} arrived, "
+                      f"{figures['sent']} marked sent", flush=True)
+    out = Path(__file__).resolve().parent.parent / "instance" / "bench_mail.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"written to {out}")
+
+
+if __name__ == "__main__":
+    main()
