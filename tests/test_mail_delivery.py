@@ -147,6 +147,37 @@ def test_a_refused_message_and_a_closed_connection_hold_back_only_that_message(
     assert sink.sessions == 2
 
 
+def test_a_message_that_cannot_be_sent_or_built_does_not_hold_back_the_rest(
+        app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    from campaign.services import mail
+
+    app.config["MAIL_CONNECTIONS"] = 1
+    with app.app_context():
+        # First in the queue: an address that needs SMTPUTF8, which this server does not offer.
+        queue_email(db.session, to="ayşe@exämple.org", subject="Message", body="Body")
+        db.session.commit()
+    _queue(app, 6)
+    building = mail.build_message
+
+    def broken_for_person2(email: OutboundEmail, mail_from: str) -> Any:
+        if email.to_address == "person2@example.org":
+            raise ValueError("a row the message cannot be built from")
+        return building(email, mail_from)
+
+    monkeypatch.setattr(mail, "build_message", broken_for_person2)
+    sink = MailSink()
+    with _smtp(sink, enable_SMTPUTF8=False) as port:
+        app.config["SMTP_URL"] = f"smtp://127.0.0.1:{port}"
+        assert mailer.send_due(app) == 5
+        assert len(sink.wait_for(5)) == 5
+    assert sink.sessions == 1
+    outbox = _outbox(app)
+    for held in ("person2@example.org", "ayşe@exämple.org"):
+        state, attempts, error = outbox.pop(held)
+        assert (state, attempts) == (MailState.QUEUED, 1) and error  # retried after a back-off
+    assert set(outbox.values()) == {(MailState.SENT, 1, "")}
+
+
 def test_when_the_server_is_gone_the_untried_messages_keep_their_attempts(app: Flask) -> None:
     app.config["SMTP_URL"] = f"smtp://127.0.0.1:{free_port()}"  # nothing listens there
     _queue(app, 5)

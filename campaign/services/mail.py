@@ -201,8 +201,8 @@ class _ReusedConnection:
     def _send(self, smtp: smtplib.SMTP, msg: EmailMessage, sender: str, recipient: str) -> None:
         try:
             smtp.send_message(msg, from_addr=sender, to_addrs=[recipient])
-        except MESSAGE_REFUSED:
-            raise  # the server said no to this message; the connection is still good
+        except _REFUSALS as exc:
+            raise MessageRefused(str(exc)) from exc
         except BaseException:
             self.close()
             raise
@@ -217,10 +217,14 @@ class _ReusedConnection:
             smtp.close()
 
 
-# The server refused one message (its sender, its recipient or its content) and reset the
-# transaction: the connection goes on with the next message.
-MESSAGE_REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused,
-                   smtplib.SMTPDataError)
+class MessageRefused(Exception):
+    """The server would not take this one message; the connection goes on with the next."""
+
+
+# The server refused the sender, the recipient or the content and reset the transaction, or
+# the recipient's address needs SMTPUTF8, which the server does not offer.
+_REFUSALS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError,
+             smtplib.SMTPNotSupportedError)
 # Messages taken for sending at once; at most this many are sent again if a worker dies
 # between sending them and recording that they went.
 BATCH_SIZE = 50
@@ -292,8 +296,14 @@ def _deliver_batch(session: Session, ids: list[int], send: Sender, mail_from: st
     server_failed = False
     for position, email in enumerate(emails):
         try:
-            send(build_message(email, mail_from), envelope_from, email.to_address)
-        except MESSAGE_REFUSED as exc:
+            message = build_message(email, mail_from)
+        except Exception as exc:  # noqa: BLE001 - one bad row must not hold back the rest
+            log.exception("mail %s could not be built", email.id)
+            _failed(email, exc, max_attempts)
+            continue
+        try:
+            send(message, envelope_from, email.to_address)
+        except MessageRefused as exc:
             _failed(email, exc, max_attempts)
         except (OSError, smtplib.SMTPException) as exc:
             _failed(email, exc, max_attempts)
