@@ -111,40 +111,77 @@ def test_workers_sharing_a_backlog_send_each_message_once(
     assert {state for state, _, _ in _outbox(app).values()} == {MailState.SENT}
 
 
-class _RefusingOne(MailSink):
-    """Refuses one recipient and breaks off the connection at one message."""
+class _Refusing(MailSink):
+    """Refuses one recipient for good, throttles another, and takes at most `quota` messages
+    on one connection."""
 
-    def __init__(self, refused: str, closing_at: str) -> None:
+    def __init__(self, refused: str = "", throttled: str = "", quota: int = 0) -> None:
         super().__init__()
-        self.refused, self.closing_at = refused, closing_at
+        self.refused, self.throttled, self.quota = refused, throttled, quota
+
+    async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str,
+                          options: list[str]) -> str:
+        if self.quota and getattr(session, "taken", 0) >= self.quota:
+            return "421 4.7.0 Too many messages on this connection"
+        envelope.mail_from = address
+        return "250 OK"
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
                           options: list[str]) -> str:
         if address == self.refused:
             return "550 5.1.1 No such user"
-        if address == self.closing_at:
-            # smtplib closes the connection on 421, as the server means it to.
-            return "421 4.3.2 Too many messages on this connection"
+        if address == self.throttled:
+            return "451 4.7.1 Sending rate exceeded, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        session.taken = getattr(session, "taken", 0) + 1
+        return await super().handle_DATA(server, session, envelope)
 
-def test_a_refused_message_and_a_closed_connection_hold_back_only_that_message(
-        app: Flask) -> None:
-    sink = _RefusingOne(refused="person3@example.org", closing_at="person7@example.org")
+
+def _send_through(app: Flask, sink: MailSink, queued: int) -> int:
+    """Queue messages, then send what is due through a server with `sink`; how many went."""
     with _smtp(sink) as port:
         app.config["SMTP_URL"] = f"smtp://127.0.0.1:{port}"
-        _queue(app, 12)
-        assert mailer.send_due(app) == 10
-        sink.wait_for(10)
+        _queue(app, queued)
+        sent = mailer.send_due(app)
+        sink.wait_for(sent)
+    return sent
+
+
+def test_a_refused_recipient_holds_back_only_its_message(app: Flask) -> None:
+    sink = _Refusing(refused="person3@example.org")
+    assert _send_through(app, sink, queued=8) == 7
     outbox = _outbox(app)
-    for refused in ("person3@example.org", "person7@example.org"):
-        state, attempts, error = outbox.pop(refused)
-        assert (state, attempts) == (MailState.QUEUED, 1)  # retried after a back-off
-        assert error
+    state, attempts, error = outbox.pop("person3@example.org")
+    assert (state, attempts) == (MailState.QUEUED, 1) and "No such user" in error
     assert set(outbox.values()) == {(MailState.SENT, 1, "")}
-    # The rest went on a new connection after the server closed the first.
+    assert sink.sessions == 1
+
+
+def test_a_server_that_takes_a_few_messages_per_connection_gets_new_connections(
+        app: Flask) -> None:
+    app.config["MAIL_CONNECTIONS"] = 1
+    sink = _Refusing(quota=4)
+    assert _send_through(app, sink, queued=10) == 10
+    assert sink.sessions == 3
+    assert set(_outbox(app).values()) == {(MailState.SENT, 1, "")}
+
+
+def test_a_throttling_server_stops_the_run_and_costs_no_attempts(app: Flask) -> None:
+    app.config["MAIL_CONNECTIONS"] = 1
+    sink = _Refusing(throttled="person2@example.org")
+    assert _send_through(app, sink, queued=6) == 2
+    outbox = _outbox(app)
+    assert outbox.pop("person0@example.org") == outbox.pop("person1@example.org") == (
+        MailState.SENT, 1, "")
+    state, attempts, error = outbox.pop("person2@example.org")
+    assert (state, attempts) == (MailState.QUEUED, 0) and "try again later" in error
+    assert set(outbox.values()) == {(MailState.QUEUED, 0, "")}
+    # Asked twice, on the first connection and on a new one; then the run waits a minute.
     assert sink.sessions == 2
+    assert mailer.mail_due(app) is False
 
 
 def test_a_message_that_cannot_be_sent_or_built_does_not_hold_back_the_rest(

@@ -191,9 +191,9 @@ class _ReusedConnection:
             try:
                 self._send(self._smtp, msg, sender, recipient)
                 return
-            except smtplib.SMTPServerDisconnected:
-                # Servers close a connection that idled or sent its quota of messages: the
-                # message did not go; it goes on a new connection, once.
+            except (smtplib.SMTPServerDisconnected, ServerBusy):
+                # Servers close a connection that idled, or refuse more on one that has sent
+                # its quota: the message did not go; it is tried on a new connection, once.
                 pass
         self._smtp = self._open()
         self._send(self._smtp, msg, sender, recipient)
@@ -201,8 +201,19 @@ class _ReusedConnection:
     def _send(self, smtp: smtplib.SMTP, msg: EmailMessage, sender: str, recipient: str) -> None:
         try:
             smtp.send_message(msg, from_addr=sender, to_addrs=[recipient])
-        except _REFUSALS as exc:
+        except smtplib.SMTPNotSupportedError as exc:
+            # The recipient's address needs SMTPUTF8, which this server does not offer.
             raise MessageRefused(str(exc)) from exc
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as exc:
+            if not _temporary(exc):
+                raise MessageRefused(str(exc)) from exc  # the connection is still good
+            self.close()
+            raise ServerBusy(str(exc)) from exc
+        except smtplib.SMTPSenderRefused as exc:
+            self.close()
+            if _temporary(exc):
+                raise ServerBusy(str(exc)) from exc
+            raise  # our own address refused: the setting is wrong, not the message
         except BaseException:
             self.close()
             raise
@@ -218,19 +229,29 @@ class _ReusedConnection:
 
 
 class MessageRefused(Exception):
-    """The server would not take this one message; the connection goes on with the next."""
+    """The server will not take this one message (a 5xx for its recipient or its content,
+    or an address it cannot carry); the connection goes on with the next."""
 
 
-# The server refused the sender, the recipient or the content and reset the transaction, or
-# the recipient's address needs SMTPUTF8, which the server does not offer.
-_REFUSALS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError,
-             smtplib.SMTPNotSupportedError)
+class ServerBusy(Exception):
+    """The server asked to come back later (a 4xx reply, as when it throttles a sender)."""
+
+
+def _temporary(exc: smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused) -> bool:
+    """Whether the server's reply was a 4xx: try again later, not a refusal."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+    else:
+        codes = [exc.smtp_code]
+    return all(400 <= code < 500 for code in codes)
+
+
 # Messages taken for sending at once; at most this many are sent again if a worker dies
 # between sending them and recording that they went.
 BATCH_SIZE = 50
 # A claimed message is left alone this long: if its worker dies, another sends it after that.
 CLAIM_HOLD = timedelta(minutes=5)
-# After the mail server failed, the messages of the batch that were not tried wait this long.
+# After the mail server failed or asked to wait, the messages not yet sent wait this long.
 SERVER_RETRY = timedelta(minutes=1)
 
 
@@ -263,8 +284,8 @@ def deliver_due(session: Session, transport: Transport, mail_from: str, max_atte
                 *, deadline: float | None = None) -> int:
     """Send every message that is due, batch by batch on one connection; how many went out.
 
-    Stops early when the mail server fails (the rest wait for their retry) or, when given a
-    `deadline` (time.monotonic()), after the first batch that ends past it.
+    Stops early when the mail server fails or asks to wait (the rest wait for their retry) or,
+    when given a `deadline` (time.monotonic()), after the first batch that ends past it.
     """
     sent = 0
     with transport.connection() as send:
@@ -288,7 +309,8 @@ def due_count(session: Session, at_most: int) -> int:
 
 def _deliver_batch(session: Session, ids: list[int], send: Sender, mail_from: str,
                    max_attempts: int) -> tuple[int, bool]:
-    """Send claimed messages in turn; (how many went, whether the mail server failed)."""
+    """Send claimed messages in turn; (how many went, whether the mail server failed or asked
+    to wait)."""
     envelope_from = parseaddr(mail_from)[1]
     emails = session.scalars(select(OutboundEmail).where(OutboundEmail.id.in_(ids))
                              .order_by(OutboundEmail.id)).all()
@@ -305,6 +327,16 @@ def _deliver_batch(session: Session, ids: list[int], send: Sender, mail_from: st
             send(message, envelope_from, email.to_address)
         except MessageRefused as exc:
             _failed(email, exc, max_attempts)
+        except ServerBusy as exc:
+            # Throttled, even on a new connection: this message and the rest of the batch
+            # wait a minute and keep their attempts; a surge's mail must not run out of them.
+            log.warning("the mail server asks to wait: %s", exc)
+            email.last_error = str(exc)[:500]
+            for held in emails[position:]:
+                held.attempts -= 1
+                held.next_attempt_at = utcnow() + SERVER_RETRY
+            server_failed = True
+            break
         except (OSError, smtplib.SMTPException) as exc:
             _failed(email, exc, max_attempts)
             # Unreachable or broken off: the messages not tried keep their attempts.
