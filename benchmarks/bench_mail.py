@@ -2,8 +2,8 @@
 
 A surge of 600 signatures a second queues 600 confirmation emails a second, and a signature
 counts only once its email is answered: mail that drains slower than it arrives leaves
-supporters waiting for hours. For each database (SQLite, then PostgreSQL when reachable) this
-queues emails of a confirmation's size, starts an SMTP server in a process of its own
+supporters waiting for hours. For each database (SQLite, then PostgreSQL) this queues emails
+of a confirmation's size, starts an SMTP server in a process of its own
 (benchmarks/smtp_sink.py) and times what the worker runs, `mailer.send_due`, until the outbox
 is empty. The server: on this machine, plain and with STARTTLS and a login (a provider's
 submission port); then with STARTTLS answering every command 20 ms late, as a provider that far
@@ -77,12 +77,6 @@ def queue(app: Any, count: int) -> None:
         db.session.commit()
 
 
-def still_queued(app: Any) -> int:
-    with app.app_context():
-        return int(db.session.scalar(select(func.count(OutboundEmail.id))
-                                     .where(OutboundEmail.state == MailState.QUEUED)) or 0)
-
-
 def drain(database_url: str, smtp_url: str, ca_file: str, messages: int,
           connections: int) -> dict[str, Any]:
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "bench-secret-key-" + "x" * 32,
@@ -92,7 +86,7 @@ def drain(database_url: str, smtp_url: str, ca_file: str, messages: int,
     wall, cpu = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
     calls = 0
     # What the worker does: send_due again while mail is due (jobs and sweeps).
-    while still_queued(app) and calls < messages:
+    while mailer.mail_due(app) and calls < messages:
         mailer.send_due(app)
         calls += 1
     used = resource.getrusage(resource.RUSAGE_SELF)
@@ -132,8 +126,8 @@ def run_scenario(database: str, tls: trustme.LeafCert | None, ca_file: str, late
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--postgres-url", type=postgres_url, default="",
-                        help="PostgreSQL server for a scratch database (skipped when empty)")
+    parser.add_argument("--postgres-url", type=postgres_url,
+                        default="postgresql://postgres@127.0.0.1:5432/test")
     options = parser.parse_args()
     authority = trustme.CA()
     leaf = authority.issue_cert("127.0.0.1")
@@ -141,8 +135,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         ca_file = str(Path(folder, "ca.pem"))
         authority.cert_pem.write_to_path(ca_file)
-        databases = ["sqlite"] + (["postgresql"] if options.postgres_url else [])
-        for name in databases:
+        for name in ("sqlite", "postgresql"):
             for scenario, tls, latency_ms, connections, messages in SCENARIOS:
                 with (scratch_sqlite() if name == "sqlite"
                       else scratch_postgres(options.postgres_url)) as database:

@@ -7,7 +7,7 @@ import smtplib
 import ssl
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from campaign.db import insert_row, utcnow
 from campaign.models import MailState, OutboundEmail
@@ -262,7 +263,7 @@ def claim_due(session: Session, limit: int = BATCH_SIZE) -> list[int]:
     message twice. On PostgreSQL a worker skips rows another is claiming rather than wait.
     """
     now = utcnow()
-    due = (OutboundEmail.state == MailState.QUEUED) & (OutboundEmail.next_attempt_at <= now)
+    due = _due(now)
     oldest = select(OutboundEmail.id).where(due).order_by(OutboundEmail.id).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         oldest = oldest.with_for_update(skip_locked=True)
@@ -300,11 +301,13 @@ def deliver_due(session: Session, transport: Transport, mail_from: str, max_atte
 
 def due_count(session: Session, at_most: int) -> int:
     """How many messages are waiting to be sent now, counted up to `at_most`."""
-    due = (select(OutboundEmail.id)
-           .where(OutboundEmail.state == MailState.QUEUED,
-                  OutboundEmail.next_attempt_at <= utcnow())
-           .limit(at_most).subquery())
+    due = select(OutboundEmail.id).where(_due(utcnow())).limit(at_most).subquery()
     return int(session.scalar(select(func.count()).select_from(due)) or 0)
+
+
+def _due(now: datetime) -> ColumnElement[bool]:
+    """Queued, and its time (first sending or retry) has come."""
+    return (OutboundEmail.state == MailState.QUEUED) & (OutboundEmail.next_attempt_at <= now)
 
 
 def _deliver_batch(session: Session, ids: list[int], send: Sender, mail_from: str,
@@ -332,17 +335,13 @@ def _deliver_batch(session: Session, ids: list[int], send: Sender, mail_from: st
             # wait a minute and keep their attempts; a surge's mail must not run out of them.
             log.warning("the mail server asks to wait: %s", exc)
             email.last_error = str(exc)[:500]
-            for held in emails[position:]:
-                held.attempts -= 1
-                held.next_attempt_at = utcnow() + SERVER_RETRY
+            _hand_back(emails[position:])
             server_failed = True
             break
         except (OSError, smtplib.SMTPException) as exc:
             _failed(email, exc, max_attempts)
             # Unreachable or broken off: the messages not tried keep their attempts.
-            for untried in emails[position + 1:]:
-                untried.attempts -= 1
-                untried.next_attempt_at = utcnow() + SERVER_RETRY
+            _hand_back(emails[position + 1:])
             server_failed = True
             break
         else:
@@ -353,6 +352,13 @@ def _deliver_batch(session: Session, ids: list[int], send: Sender, mail_from: st
                         .execution_options(synchronize_session=False))
     session.commit()
     return len(delivered), server_failed
+
+
+def _hand_back(emails: Sequence[OutboundEmail]) -> None:
+    """Claimed messages not sent because of the server: they wait, keeping their attempts."""
+    for email in emails:
+        email.attempts -= 1
+        email.next_attempt_at = utcnow() + SERVER_RETRY
 
 
 def _failed(email: OutboundEmail, exc: Exception, max_attempts: int) -> None:
