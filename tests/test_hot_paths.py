@@ -110,3 +110,40 @@ def test_cached_page_gives_every_visitor_a_token_of_their_own(
                        data={**data, "csrf_token": token_one}).status_code == 400
     assert first.post("/petitions/free-them/sign",
                       data={**data, "csrf_token": token_one}).status_code == 303
+
+
+def test_cached_page_in_a_non_latin_script_arrives_whole(
+        app: Flask, petition: dict[str, Any]) -> None:
+    # The page is kept as UTF-8 around the token: the Uyghur page must decode as it was written.
+    visitor = app.test_client()
+    first = visitor.get("/ug/petitions/free-them")
+    again = visitor.get("/ug/petitions/free-them")
+    assert first.status_code == again.status_code == 200
+    assert first.mimetype == "text/html" and first.mimetype_params == {"charset": "utf-8"}
+    page = first.get_data(as_text=True)
+    assert 'lang="ug"' in page and "ئىمزا" in page  # "signature" in the sign form
+    assert page == again.get_data(as_text=True)  # one visitor: the same token twice
+
+
+def test_sign_forms_built_from_the_same_fields_keep_their_own_data_and_errors(
+        app: Flask) -> None:
+    # SignForm copies its fields as first built (formcache.CachedTranslationsMeta): what one
+    # request typed and got wrong must never show on another's form.
+    from campaign.public.forms import SignForm
+
+    def filled(data: dict[str, str], language: str = "en") -> SignForm:
+        with app.test_request_context(f"/petitions/free-them/sign?lang={language}", method="POST",
+                                      data=data):
+            form = SignForm(meta={"csrf": False})
+            form.validate()
+            form.rendered = str(form.name.label)  # type: ignore[attr-defined]
+            return form
+
+    first = filled({"name": "Ayşe Tohti", "email": "not an address", "country": "BE"})
+    second = filled({"name": "", "email": "b@example.org", "country": "DE"}, language="de")
+    assert (first.name.data, second.name.data) == ("Ayşe Tohti", "")
+    assert (first.country.data, second.country.data) == ("BE", "DE")
+    assert set(first.errors) == {"email"} and set(second.errors) == {"name"}
+    assert first.name is not second.name
+    assert first.name._form is first and second.name._form is second
+    assert ">Full name<" in first.rendered and ">Vollständiger Name<" in second.rendered
