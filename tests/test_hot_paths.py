@@ -147,3 +147,15 @@ def test_sign_forms_built_from_the_same_fields_keep_their_own_data_and_errors(
     assert first.name is not second.name
     assert first.name._form is first and second.name._form is second
     assert ">Full name<" in first.rendered and ">Vollständiger Name<" in second.rendered
+
+
+def test_country_placeholder_is_translated_for_each_language(
+        app: Flask, petition: dict[str, Any]) -> None:
+    # The choices are made once per language (forms._country_choices), never once for all.
+    visitor = app.test_client()
+    english, german, english_again = (
+        visitor.get(f"/{language}/petitions/free-them").get_data(as_text=True)
+        for language in ("en", "de", "en"))
+    assert ">Choose your country</option>" in english
+    assert ">Wählen Sie Ihr Land</option>" in german and "Choose your country" not in german
+    assert ">Choose your country</option>" in english_again

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from campaign.countries import country_choices, country_names
@@ -39,8 +42,7 @@ class SignForm(FlaskForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.country.choices = country_choices(str(get_locale() or "en"),
-                                               str(_l("Choose your country")))
+        self.country.choices = _country_choices(str(get_locale() or "en"))
 
     def validate_email(self, field: StringField) -> None:
         try:
@@ -55,6 +57,13 @@ class SignForm(FlaskForm):
 
     def is_bot(self) -> bool:
         return bool(self.website.data)
+
+
+@lru_cache(maxsize=64)
+def _country_choices(language: str) -> tuple[SelectChoice, ...]:
+    """The country choices with their placeholder, translated once per language (a
+    translation lookup costs as much as the rest of the choices): `language` is the page's."""
+    return country_choices(language, str(_l("Choose your country")))
 
 
 class ConfirmForm(FlaskForm):

@@ -54,8 +54,8 @@ def submit_signature(petition: Petition, form: SignForm, *, source: str, referre
     ip_hash = client_ip_hash()
     session = db.session
     given = consents.given_on_form(session, {
-        "updates": (form.consent_updates.data, str(form.consent_updates.label.text)),
-        "show_name": (form.show_name.data, str(form.show_name.label.text))}, language=language)
+        "updates": (form.consent_updates.data, form.consent_updates.label.text),
+        "show_name": (form.show_name.data, form.show_name.label.text)}, language=language)
     signing.sign(session, petition, signing.SignatureRequest(
         name=form.name.data, email=form.email.data, country=form.country.data,
         postcode=form.postcode.data or "", consent_updates=form.consent_updates.data,

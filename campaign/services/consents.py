@@ -54,14 +54,15 @@ class GivenConsent:
     text_id: int
 
 
-def given_on_form(session: Session, ticked: dict[str, tuple[bool, str]], *,
+def given_on_form(session: Session, ticked: dict[str, tuple[bool, object]], *,
                   language: str) -> tuple[GivenConsent, ...]:
     """The consents ticked on a form, each with its wording's row (made the first time).
 
-    `ticked` maps each purpose to (whether it was ticked, the label shown beside the box).
+    `ticked` maps each purpose to (whether it was ticked, the label shown beside the box). A
+    label may be a lazy translation: it is only looked up for a box that was ticked.
     """
-    return tuple(GivenConsent(purpose, consent_text_id(session, purpose, language, text))
-                 for purpose, (given, text) in ticked.items() if given)
+    return tuple(GivenConsent(purpose, consent_text_id(session, purpose, language, str(label)))
+                 for purpose, (given, label) in ticked.items() if given)
 
 
 def record_given(conn: Connection, signatory_id: int, given: Sequence[GivenConsent], *,
