@@ -121,8 +121,6 @@ class _TokenWhenShown:
 # CachedTranslationsMeta.bind_field copies it. The unbound fields are the form classes' own,
 # which live as long as the process, so the map stays as small as the forms.
 _bound_fields: dict[tuple[int, str, str, str], tuple[UnboundField, Field]] = {}
-
-
 _own_field_ids: dict[type, frozenset[int]] = {}
 
 
@@ -154,9 +152,9 @@ class CachedTranslationsMeta(FlaskForm.Meta):
         as long as validating it (165 µs a form; 108 µs with copies). What a field's
         constructor sets is the same every time (its label, validators, flags, widget) but
         for the form and its meta, set here; what a request changes (data, errors, choices)
-        is set on the copy, by process() and validate() as usual. The CSRF field is built per form by Flask-WTF
-        and is bound the usual way. Labels a field makes itself (a field without one) are
-        translated when bound, so copies are kept per language.
+        is set on the copy, by process() and validate() as usual. The CSRF field is built
+        per form by Flask-WTF and is bound the usual way. Labels a field makes itself (a
+        field without one) are translated when bound, so copies are kept per language.
         """
         if (options.get("translations") is not _TRANSLATIONS
                 or id(unbound_field) not in _own_fields(form)):
