@@ -1,6 +1,12 @@
 # Two commands for a new user: `make run` and `make test`. Everything else is built on demand.
 SHELL := /bin/bash
-PYTHON ?= python3
+# The interpreter the virtual environment is made from: the distribution's python3 when it is
+# 3.11 or newer and can make one, else the first python3 on PATH; `make PYTHON=... install`
+# picks another. Debian's is built with profile-guided and link-time optimisation and links
+# libpython into the executable; pyenv's default build does neither. A signature took 12 % fewer
+# instructions under Debian's 3.11.2 than under pyenv's 3.11.7 (callgrind, SQLite, in process).
+PYTHON ?= $(firstword $(foreach candidate,/usr/bin/python3 python3,$(shell $(candidate) -c \
+  'import sys, ensurepip; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && echo $(candidate))))
 VENV := .venv
 BIN := $(VENV)/bin
 CAMPAIGN := $(BIN)/campaign
