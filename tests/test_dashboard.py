@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from campaign.extensions import db
 from campaign.models import MilestoneNotice, OutboundEmail, Petition, PetitionDailyViews
@@ -60,6 +60,46 @@ def test_figures_come_from_group_bys(app: Flask, petition: dict) -> None:
         funnel = stats.funnel(db.session, ids)
         assert (funnel.signatures, funnel.confirmed) == (20, 14)
         assert funnel.by_state["pending"] == 6
+
+
+# The index each of compute_figures' GROUP BYs must read, in the order it runs them.
+FIGURES_INDEXES = ("ix_signatures_confirmed_petition_id_day",
+                   "ix_signatures_confirmed_petition_id_country_area",
+                   "ix_signatures_confirmed_petition_id_source",
+                   "ix_signatures_petition_id_state_created_at")
+
+
+def test_figures_read_their_indexes_only(app: Flask, petition: dict) -> None:
+    """Each GROUP BY is a pass over its index alone: the partial indexes of confirmed
+    signatures are only chosen when the query's WHERE names the state as they do."""
+    _fill(app, petition["id"])
+    with app.app_context():
+        session = db.session
+        statements: list[tuple[str, Any]] = []
+
+        def remember(_conn: Any, _cursor: Any, sql: str, params: Any, *_: Any) -> None:
+            if "GROUP BY" in sql:
+                statements.append((sql, params))
+
+        engine = session.get_bind()
+        event.listen(engine, "before_cursor_execute", remember)
+        try:
+            stats.compute_figures(session, petition["id"])
+        finally:
+            event.remove(engine, "before_cursor_execute", remember)
+        assert len(statements) == len(FIGURES_INDEXES)
+        cursor = session.connection().connection.cursor()
+        postgresql = engine.dialect.name == "postgresql"
+        for (sql, params), index in zip(statements, FIGURES_INDEXES, strict=True):
+            cursor.execute(("EXPLAIN " if postgresql else "EXPLAIN QUERY PLAN ") + sql, params)
+            plan = " | ".join(str(row[0] if postgresql else row[-1]) for row in cursor.fetchall())
+            if postgresql:
+                assert f"Index Only Scan using {index}" in plan, plan
+                assert "Sort" not in plan, plan
+            else:
+                assert f"USING COVERING INDEX {index}" in plan, plan
+                assert "TEMP B-TREE" not in plan, plan
+        session.rollback()
 
 
 def test_dashboard_charts_are_valid_svg_with_their_numbers(app: Flask, petition: dict,

@@ -23,7 +23,7 @@ from campaign.models import (
     Signature,
 )
 from campaign.models import SignatureState as S
-from campaign.models.tracking import postcode_area, utc_day
+from campaign.models.tracking import CONFIRMED_ONLY, postcode_area, utc_day
 from campaign.services import actions
 
 TOP = 15
@@ -56,34 +56,38 @@ class Figures:
 
 
 def compute_figures(session: Session, petition_id: int) -> Figures:
-    """Three GROUP BYs, each following the order of its index: no sort, no temporary table."""
+    """Four GROUP BYs, each following the order of its index: no sort, no temporary table.
+
+    The confirmed signatures' figures read the partial indexes of confirmed signatures (their
+    WHERE holds CONFIRMED_ONLY as it is written there); the count per state reads
+    ix_signatures_petition_id_state_created_at.
+    """
     if session.get_bind().dialect.name == "postgresql":
         # When one petition holds most of the table, PostgreSQL's estimate prefers a sequential
         # scan that recomputes the day and area of every row; the covering indexes hold them
         # already and halve the time. LOCAL: only for this transaction.
         session.execute(text("SET LOCAL enable_seqscan = off"))
     figures = Figures()
-    day = utc_day(Signature.confirmed_at)  # the expression of ix_..._confirmed_day
+    of_petition = Signature.petition_id == petition_id
+    day = utc_day(Signature.confirmed_at)  # the expression of ix_signatures_confirmed_..._day
     for d, n in session.execute(
-            select(day, func.count())
-            .where(Signature.petition_id == petition_id, Signature.state == S.CONFIRMED,
-                   day.is_not(None))
-            .group_by(Signature.petition_id, Signature.state, day)):
+            select(day, func.count()).where(of_petition, CONFIRMED_ONLY, day.is_not(None))
+            .group_by(Signature.petition_id, day)):
         figures.daily[str(d)] += n
-    area = postcode_area(Signature.postcode)  # the expression of ix_..._country_area
+    area = postcode_area(Signature.postcode)  # the expression of ..._country_area
     for country, prefix, n in session.execute(
-            select(Signature.country, area, func.count())
-            .where(Signature.petition_id == petition_id, Signature.state == S.CONFIRMED,
-                   area != "")
-            .group_by(Signature.petition_id, Signature.state, Signature.country, area)):
+            select(Signature.country, area, func.count()).where(of_petition, CONFIRMED_ONLY,
+                                                                  area != "")
+            .group_by(Signature.petition_id, Signature.country, area)):
         figures.areas[f"{country} {prefix}…"] += n
-    for state, source, n in session.execute(
-            select(Signature.state, Signature.source, func.count())
-            .where(Signature.petition_id == petition_id)
-            .group_by(Signature.petition_id, Signature.state, Signature.source)):
+    for source, n in session.execute(
+            select(Signature.source, func.count()).where(of_petition, CONFIRMED_ONLY)
+            .group_by(Signature.petition_id, Signature.source)):
+        figures.sources[source] += n
+    for state, n in session.execute(
+            select(Signature.state, func.count()).where(of_petition)
+            .group_by(Signature.petition_id, Signature.state)):
         figures.by_state[state.value] += n
-        if state is S.CONFIRMED:
-            figures.sources[source] += n
     return figures
 
 
