@@ -7,7 +7,7 @@ import hmac
 import ipaddress
 from functools import lru_cache
 
-from flask import current_app, g, request
+from campaign.context import this_app, this_g, this_request
 
 
 @lru_cache(maxsize=32)
@@ -49,13 +49,15 @@ def resolve_client_ip(remote_addr: str, forwarded_for: str | None, trusted: str)
 
 def client_ip() -> str:
     """The address of the client of the current request (worked out once per request)."""
-    address: str | None = g.get("client_ip")
+    globals_ = this_g()
+    address: str | None = globals_.get("client_ip")
     if address is None:
+        req = this_request()
         # Not a bind address: the placeholder when a test client sends none.
-        address = resolve_client_ip(request.remote_addr or "0.0.0.0",  # noqa: S104  # nosec B104
-                                    request.headers.get("X-Forwarded-For"),
-                                    current_app.config["TRUSTED_PROXIES"])
-        g.client_ip = address
+        address = resolve_client_ip(req.remote_addr or "0.0.0.0",  # noqa: S104  # nosec B104
+                                    req.headers.get("X-Forwarded-For"),
+                                    this_app().config["TRUSTED_PROXIES"])
+        globals_.client_ip = address
     return address
 
 
@@ -67,7 +69,8 @@ def hash_ip(address: str, key: str) -> str:
 def client_ip_hash() -> str:
     """The keyed hash of the current client's address (made once per request: signing asks
     for it twice, for the abuse counters and for the signature)."""
-    hashed: str | None = g.get("client_ip_hash")
+    globals_ = this_g()
+    hashed: str | None = globals_.get("client_ip_hash")
     if hashed is None:
-        hashed = g.client_ip_hash = hash_ip(client_ip(), current_app.config["IP_HASH_KEY"])
+        hashed = globals_.client_ip_hash = hash_ip(client_ip(), this_app().config["IP_HASH_KEY"])
     return hashed

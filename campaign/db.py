@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from flask import Flask, g
+from flask import Flask
 from sqlalchemy import (
     DateTime,
     MetaData,
@@ -29,6 +29,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from campaign.context import this_g
 from campaign.sqlite_writes import TurnTakingConnection
 
 # Deterministic constraint names, so that migrations can name what they alter.
@@ -129,10 +130,11 @@ class Database:
     @property
     def session(self) -> Session:
         """The session of the current application context, opened on first use."""
-        if "db_session" not in g:
+        globals_ = this_g()
+        session: Session | None = globals_.get("db_session")
+        if session is None:
             assert self._sessionmaker is not None, "Database.init_app was not called"
-            g.db_session = self._sessionmaker()
-        session: Session = g.db_session
+            session = globals_.db_session = self._sessionmaker()
         return session
 
     def new_session(self) -> Session:
@@ -142,7 +144,7 @@ class Database:
 
     @staticmethod
     def _close_session(_exc: BaseException | None) -> None:
-        session = g.pop("db_session", None)
+        session = this_g().pop("db_session", None)
         if session is not None:
             session.close()
 

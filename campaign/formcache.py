@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Any
 
 from babel import support
-from flask import current_app, g, session
+from flask import session
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import _FlaskFormCSRF
@@ -18,6 +18,7 @@ from wtforms.i18n import messages_path
 from wtforms.widgets import Select, html_params
 
 from campaign import tokens
+from campaign.context import this_app, this_g
 
 
 class FixedOptionsSelect(Select):
@@ -83,13 +84,15 @@ def csrf_token() -> str:
     signing, so CSRFProtect and the forms check it as their own (the sign-flow tests post
     it back).
     """
-    if _CSRF_FIELD not in g:
+    globals_ = this_g()
+    token: str | None = globals_.get(_CSRF_FIELD)
+    if token is None:
         if _CSRF_FIELD not in session:
             session[_CSRF_FIELD] = secrets.token_hex(20)
-        secret = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
-        setattr(g, _CSRF_FIELD, tokens.serializer(secret, "wtf-csrf-token").dumps(
-            session[_CSRF_FIELD]))
-    token: str = getattr(g, _CSRF_FIELD)
+        app = this_app()
+        secret = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
+        token = tokens.serializer(secret, "wtf-csrf-token").dumps(session[_CSRF_FIELD])
+        setattr(globals_, _CSRF_FIELD, token)
     return token
 
 
@@ -140,7 +143,7 @@ class CachedTranslationsMeta(FlaskForm.Meta):
     csrf_class = _CachedCSRF
 
     def get_translations(self, form: Any) -> Any:
-        if not current_app.config.get("WTF_I18N_ENABLED", True):
+        if not this_app().config.get("WTF_I18N_ENABLED", True):
             return super().get_translations(form)
         return _TRANSLATIONS
 

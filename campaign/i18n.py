@@ -13,8 +13,10 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from babel import Locale, UnknownLocaleError
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import refresh
+
+from campaign.context import this_app, this_g, this_request
 
 # Each language named in itself: that is how a reader looks for their own.
 LANGUAGES = {
@@ -57,12 +59,13 @@ class LanguagePrefixMiddleware:
 
 def url_language() -> str | None:
     """The language named by the URL prefix of the current request, if any."""
-    return request.environ.get(URL_LANGUAGE_KEY)
+    language: str | None = this_request().environ.get(URL_LANGUAGE_KEY)
+    return language
 
 
 def query_language() -> str | None:
     """The language asked for with `?lang=`, if it is one we have."""
-    wanted = request.args.get("lang", "")
+    wanted = this_request().args.get("lang", "")
     return wanted if wanted in LANGUAGES else None
 
 
@@ -71,19 +74,20 @@ def select_locale() -> str:
     chosen = url_language() or query_language()
     if chosen:
         return chosen
-    best = request.accept_languages.best_match(list(LANGUAGES))
+    best = this_request().accept_languages.best_match(list(LANGUAGES))
     if best:
         return best
-    content_language = g.get("content_language")
+    content_language = this_g().get("content_language")
     if content_language in LANGUAGES:
         return str(content_language)
-    return str(current_app.config["DEFAULT_LANGUAGE"])
+    return str(this_app().config["DEFAULT_LANGUAGE"])
 
 
 def use_content_language(language: str) -> None:
     """Make `language` (a petition's own) the fallback for visitors who state no preference."""
-    if g.get("content_language") != language:
-        g.content_language = language
+    globals_ = this_g()
+    if globals_.get("content_language") != language:
+        globals_.content_language = language
         # Flask-Babel caches the locale per request; something may have asked for it already.
         refresh()
 

@@ -16,11 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, Response, abort, current_app, request
+from flask import Flask, Response, abort
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 
 from campaign.clients import resolve_trusted_hop
+from campaign.context import this_app, this_request
 from campaign.tokens import SmallPayloadSerializer
 
 _POLICY = (
@@ -46,18 +47,20 @@ def embeddable(*origins: Any) -> Any:
 
 def served_over_https() -> bool:
     """HTTPS to us, or to a trusted reverse proxy that says so in X-Forwarded-Proto."""
-    if request.is_secure:
+    req = this_request()
+    if req.is_secure:
         return True
-    proto = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
+    proto = req.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
     return proto == "https" and resolve_trusted_hop(
-        request.remote_addr or "", current_app.config["TRUSTED_PROXIES"])
+        req.remote_addr or "", this_app().config["TRUSTED_PROXIES"])
 
 
 def _frame_ancestors() -> str | None:
     """The frame-ancestors a view allows, or None for the strict default."""
-    if request.url_rule is None:
+    rule = this_request().url_rule
+    if rule is None:
         return None
-    view = current_app.view_functions.get(request.url_rule.endpoint)
+    view = this_app().view_functions.get(rule.endpoint)
     return getattr(view, "frame_ancestors", None)
 
 
@@ -127,10 +130,11 @@ def _refuse_nul_bytes() -> None:
     """No text we accept contains NUL; PostgreSQL cannot even store it, so refuse it early."""
     # A query string can only decode to a NUL from "%00" or a raw NUL: look at its bytes
     # rather than parse it on every page view. A form is only read when a body came.
-    query = request.query_string
-    if ("\x00" in request.path or b"%00" in query or b"\x00" in query
-            or (request.content_length or request.headers.get("Transfer-Encoding")) and any(
-                "\x00" in value for values in request.form.listvalues() for value in values)):
+    req = this_request()
+    query = req.query_string
+    if ("\x00" in req.path or b"%00" in query or b"\x00" in query
+            or (req.content_length or req.headers.get("Transfer-Encoding")) and any(
+                "\x00" in value for values in req.form.listvalues() for value in values)):
         abort(400, "Your input contains a character that cannot be accepted (NUL).")
 
 

@@ -14,11 +14,12 @@ import time
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from flask import current_app, render_template, request, session
+from flask import current_app, render_template, session
 from flask_babel import get_locale
 from markupsafe import Markup
 from sqlalchemy import bindparam, select
 
+from campaign.context import this_app, this_request
 from campaign.extensions import db
 from campaign.formcache import csrf_token
 from campaign.models import Petition, PetitionState
@@ -45,11 +46,12 @@ def public_petition(slug: str) -> Petition | None:
     full row is loaded again only when it changed; the copy is detached and only read
     (views, templates, the signing service).
     """
-    copies: dict[str, tuple[float, Petition]] = current_app.extensions.setdefault(
+    app = this_app()
+    copies: dict[str, tuple[float, Petition]] = app.extensions.setdefault(
         "campaign_petitions", {})
     now = time.monotonic()
     held = copies.get(slug)
-    if held is not None and now - held[0] < current_app.config["PETITION_RECHECK_SECONDS"]:
+    if held is not None and now - held[0] < app.config["PETITION_RECHECK_SECONDS"]:
         return held[1]
     assert db.engine is not None
     with db.engine.connect() as conn:
@@ -74,7 +76,7 @@ def _row_version(petition: Petition) -> tuple[Any, ...]:
 
 
 def _cache(name: str) -> RenderedCache:
-    caches: dict[str, RenderedCache] = current_app.extensions.setdefault("campaign_pages", {})
+    caches: dict[str, RenderedCache] = this_app().extensions.setdefault("campaign_pages", {})
     if name not in caches:
         caches[name] = RenderedCache()
     return caches[name]
@@ -88,7 +90,7 @@ def _version(petition: Petition) -> Hashable:
 def _cacheable() -> bool:
     # Without CSRF (some tests switch it off) there is no token to swap in.
     return ("sid" not in session and "_flashes" not in session
-            and current_app.config.get("WTF_CSRF_ENABLED", True))
+            and this_app().config.get("WTF_CSRF_ENABLED", True))
 
 
 def petition_page(petition: Petition, source: str) -> str | bytes:
@@ -117,7 +119,7 @@ def petition_page(petition: Petition, source: str) -> str | bytes:
                                notice=None, **context())
         return page.encode().split(_TOKEN_PLACEHOLDER.encode())
 
-    key = (petition.id, str(get_locale()), request.full_path)
+    key = (petition.id, str(get_locale()), this_request().full_path)
     parts: list[bytes] = _cache("petition").get_or_render(key, _version(petition), render)
     return str(Markup.escape(csrf_token())).encode().join(parts)
 

@@ -7,12 +7,12 @@ outbox. The caller answers the same whatever happened, so that nobody learns who
 
 from __future__ import annotations
 
-from flask import current_app, request
 from flask_babel import get_locale
 from werkzeug.exceptions import TooManyRequests
 
 from campaign import mailer
 from campaign.clients import client_ip, client_ip_hash
+from campaign.context import this_app, this_request
 from campaign.extensions import db
 from campaign.models import Petition
 from campaign.public.forms import SignForm
@@ -29,11 +29,11 @@ def count_attempt() -> bool:
     stored as flagged and answered as usual. Every attempt counts, valid or not, and all the
     counters move in one round trip to Redis: signing's only other one is the database's.
     """
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = this_app()
     limits = limits_for(app)
     counters = [limits.counter(app.config["SIGN_RATE_LIMIT"], "sign", client_ip()),
                 *abuse.guard_for(app).counters("sign", ip_hash=client_ip_hash(),
-                                               email=nfc(request.form.get("email", "")))]
+                                               email=nfc(this_request().form.get("email", "")))]
     within_limit, *within_abuse_limits = limits.hit_many(counters)
     if not within_limit:
         raise TooManyRequests()

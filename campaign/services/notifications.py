@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy.orm import Session
 
+from campaign.context import this_app
 from campaign.db import take_one_by_one
 from campaign.i18n import LANGUAGES, text_direction
 from campaign.models import ConfirmationResend, Petition, Signatory, Signature
@@ -59,10 +59,11 @@ def confirmation_email(session: Session, petition: Petition, signature_id: int, 
     """The outbox row of the double opt-in email: its links name the signature and person."""
     from campaign.services import supporter_mail
 
-    token = confirmation_token(current_app.config["SECRET_KEY"], signature_id)
+    config = this_app().config
+    token = confirmation_token(config["SECRET_KEY"], signature_id)
     # The link keeps the language the supporter signed in, so the confirm page speaks it too.
     prefix = f"/{language}" if language in LANGUAGES else ""
-    link = f"{current_app.config['BASE_URL'].rstrip('/')}{prefix}/confirm/{token}"
+    link = f"{config['BASE_URL'].rstrip('/')}{prefix}/confirm/{token}"
     title = content_for(session, petition, language).title
     if text_direction(language) == "rtl":
         # A Latin name inside right-to-left text must not reorder the words around it.
@@ -73,7 +74,7 @@ def confirmation_email(session: Session, petition: Petition, signature_id: int, 
         signatory_id=signatory_id, to=email, subject=_one_line(subject),
         template="confirm_signature.txt", language=language, kind="confirm-signature",
         title=title, campaign_id=petition.campaign_id, personal={"name": name, "link": link},
-        max_age_days=current_app.config["CONFIRM_MAX_AGE_DAYS"])
+        max_age_days=config["CONFIRM_MAX_AGE_DAYS"])
 
 
 @lru_cache(maxsize=512)

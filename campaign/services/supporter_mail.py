@@ -7,10 +7,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
+from campaign.context import this_app
 from campaign.rendered import RenderedCache
 from campaign.services import consents
 from campaign.services.mail import add_to_outbox, outbox_row
@@ -42,8 +43,8 @@ def message(*, signatory_id: int | None, to: str, subject: str, template: str, l
     """The outbox row `queue` writes, for a caller that writes it itself."""
     link = ""
     if signatory_id is not None:
-        link = consents.unsubscribe_url(current_app.config["BASE_URL"],
-                                        current_app.config["SECRET_KEY"], signatory_id)
+        config = this_app().config
+        link = consents.unsubscribe_url(config["BASE_URL"], config["SECRET_KEY"], signatory_id)
     if personal is None:
         with force_locale(language):
             body = render_template(f"emails/{template}", unsubscribe_link=link, **context)
@@ -56,8 +57,8 @@ def message(*, signatory_id: int | None, to: str, subject: str, template: str, l
 
 def _skeleton(template: str, language: str, with_footer: bool, slots: tuple[str, ...],
               context: Mapping[str, Any]) -> str:
-    cache: RenderedCache = current_app.extensions.setdefault("campaign_mail_skeletons",
-                                                             RenderedCache(size=256))
+    cache: RenderedCache = this_app().extensions.setdefault("campaign_mail_skeletons",
+                                                            RenderedCache(size=256))
 
     def render() -> str:
         values = {name: _SLOT.format(name) for name in slots}
