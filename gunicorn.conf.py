@@ -48,5 +48,4 @@ def post_fork(server, worker):  # type: ignore[no-untyped-def]
     """Drop any database connection inherited from the master; each worker opens its own."""
     from campaign.extensions import db
 
-    if db.engine is not None:
-        db.engine.dispose(close=False)
+    db.dispose(close=False)

@@ -290,7 +290,7 @@ def run(backend: str) -> None:
         print(f"CSV export of {rows:,} rows: {seconds:.1f} s, peak RSS {rss / 2**20:.0f} MB "
               f"({'under' if rss < 200 * 2**20 else 'OVER'} 200 MB)", flush=True)
     finally:
-        db.engine.dispose() if db.engine is not None else None
+        db.dispose()
         if backend == "sqlite":
             os.unlink(path)
         else:

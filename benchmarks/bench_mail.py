@@ -95,7 +95,7 @@ def drain(database_url: str, smtp_url: str, ca_file: str, messages: int,
     with app.app_context():
         sent = db.session.scalar(select(func.count(OutboundEmail.id))
                                  .where(OutboundEmail.state == MailState.SENT))
-    db.engine.dispose()
+    db.dispose()
     return {"messages": messages, "messages_per_s": round(messages / seconds, 1),
             "seconds": round(seconds, 2),
             "sender_cpu_ms_per_message": round(1000 * cpu_s / messages, 3),

@@ -108,7 +108,7 @@ def main() -> int:
             print(f"== {'SQLite' if name == 'sqlite' else 'PostgreSQL'}: {ROUNDS} of each")
             measure(app)
             with app.app_context():
-                db.engine.dispose()
+                db.dispose()
     return 0
 
 

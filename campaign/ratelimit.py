@@ -27,6 +27,7 @@ from limits import RateLimitItem, parse
 from limits.storage import Storage
 from limits.strategies import FixedWindowRateLimiter, RateLimiter
 from redis import Redis, RedisError
+from redis.exceptions import NoScriptError
 from werkzeug.exceptions import TooManyRequests
 
 from campaign.clients import client_ip
@@ -81,6 +82,11 @@ class ProcessCounts(Storage):
     def incr_many(self, windows: Sequence[tuple[str, int]]) -> list[int]:
         """Count one hit on each (key, expiry); the new counts, in order."""
         return [self.incr(key, expiry) for key, expiry in windows]
+
+    def incr_many_later(self, windows: Sequence[tuple[str, int]]) -> Callable[[], list[int]]:
+        """incr_many, as RedisCounts has it: counted now, the counts given by the function."""
+        counts = self.incr_many(windows)
+        return lambda: counts
 
     def get(self, key: str) -> int:
         ends, count = self._windows.get(key, (0.0, 0))
@@ -162,6 +168,36 @@ class RedisCounts(Storage):
         counts = self._count([self._key(key) for key, _ in windows], arguments)
         return [int(count) for count in counts]
 
+    def incr_many_later(self, windows: Sequence[tuple[str, int]]) -> Callable[[], list[int]]:
+        """incr_many, sent now and read when the returned function is called: the round trip
+        to Redis overlaps the caller's work in between. Call it exactly once."""
+        keys = [self._key(key) for key, _ in windows]
+        arguments: list[int] = []
+        for _, expiry in windows:
+            arguments += [int(expiry), 1]
+        pool = self._client.connection_pool
+        connection = pool.get_connection()
+        try:
+            connection.send_command("EVALSHA", self._count.sha, len(keys), *keys, *arguments)
+        except BaseException:
+            pool.release(connection)
+            raise
+
+        def counts() -> list[int]:
+            try:
+                reply = connection.read_response()
+            except NoScriptError:
+                reply = None  # Redis restarted and forgot the script: loaded again below
+            finally:
+                # A reply left unread would be taken for the next command's: read_response
+                # has dropped the connection on any error but a Redis error reply.
+                pool.release(connection)
+            if reply is None:
+                reply = self._count(keys, arguments)
+            return [int(count) for count in reply]
+
+        return counts
+
     def get(self, key: str) -> int:
         value = self._client.get(self._key(key))
         return int(value) if value is not None else 0
@@ -212,6 +248,14 @@ class RateLimits:
         counts = self.storage.incr_many([(item.key_for(*identifiers), item.get_expiry())
                                          for item, identifiers in counters])
         return [count <= item.amount for (item, _), count in zip(counters, counts, strict=True)]
+
+    def hit_many_later(self, counters: Sequence[Counter]) -> Callable[[], list[bool]]:
+        """hit_many, sent to the storage now; the returned function reads the answer (call it
+        exactly once, whatever happens in between: a try/finally)."""
+        counts = self.storage.incr_many_later([(item.key_for(*identifiers), item.get_expiry())
+                                               for item, identifiers in counters])
+        return lambda: [count <= item.amount
+                        for (item, _), count in zip(counters, counts(), strict=True)]
 
 
 def init_app(app: Flask) -> None:

@@ -106,7 +106,7 @@ def app_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
 def app(app_config: dict[str, Any], database_url: str) -> Iterator[Flask]:
     app = create_app(app_config)
     yield app
-    db.engine.dispose() if db.engine is not None else None
+    db.dispose()
     _empty_all_tables(database_url)
 
 

@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -100,3 +101,55 @@ def test_one_person_across_petitions_and_a_repeat(app: Flask, petition: dict,
                                     .order_by(OutboundEmail.id)).all()
         assert bodies == [f"signature {outcome.signature_id} of signatory {first.signatory_id}"
                           for outcome in (first, second)]
+
+
+def test_signing_in_a_statement_of_its_own_writes_all_or_nothing(
+        app: Flask, petition: dict, organizer: dict[str, Any], database_url: str) -> None:
+    """sign_at_once (PostgreSQL, outside a transaction): someone new and a repeat in one
+    statement; a known person's first signature of a petition, and any signature of a
+    petition closed behind the caller's copy, leave nothing written for sign() to do."""
+    from campaign.models import ConfirmationResend, OutboundEmail, Petition, PetitionState
+    from campaign.services import signing
+    from campaign.services.mail import outbox_row
+    from tests.conftest import make_petition
+
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite signs in a transaction")
+    other_id = make_petition(app, organizer["campaign_id"], slug="second")
+
+    def confirmation(signature_id: int, signatory_id: int) -> dict[str, Any]:
+        return outbox_row(to="ayse@example.org", subject="Please confirm",
+                          body=f"signature {signature_id} of signatory {signatory_id}")
+
+    def sign_at_once(petition_id: int, email: str) -> signing.SignOutcome | None:
+        return signing.sign_at_once(db.autocommit_engine, db.session.get(Petition, petition_id),
+                                    signing.SignatureRequest(name="Ayşe", email=email,
+                                                             country="BE"),
+                                    confirmation=confirmation)
+
+    def written() -> tuple[int, int, int, int]:
+        db.session.rollback()  # a fresh snapshot: sign_at_once commits on its own connection
+        return tuple(db.session.scalar(select(func.count(model.id))) for model in (  # type: ignore[return-value]
+            Signatory, Signature, OutboundEmail, ConfirmationResend))
+
+    with app.app_context():
+        first = sign_at_once(petition["id"], "ayse@example.org")
+        assert first is not None and first.created and first.confirmation_queued
+        assert written() == (1, 1, 1, 0)
+        repeat = sign_at_once(petition["id"], "AYSE@example.org")
+        assert repeat is not None and repeat.resend_requested
+        assert repeat.signatory_id == first.signatory_id
+        assert written() == (1, 1, 1, 1)
+        # Known, signing another petition: the email must name the person's own id.
+        assert sign_at_once(other_id, "ayse@example.org") is None
+        assert written() == (1, 1, 1, 1)
+        db.session.get(Petition, other_id).state = PetitionState.CLOSED
+        db.session.commit()
+        copy = db.session.get(Petition, other_id)
+        copy.state = PetitionState.OPEN  # the caller's copy, older than the database
+        assert signing.sign_at_once(db.autocommit_engine, copy, signing.SignatureRequest(
+            name="Nur", email="nur@example.org", country="BE"),
+            confirmation=confirmation) is None
+        assert written() == (1, 1, 1, 1)  # not even the person
+        bodies = db.session.scalars(select(OutboundEmail.body_text)).all()
+        assert bodies == [f"signature {first.signature_id} of signatory {first.signatory_id}"]

@@ -24,17 +24,29 @@ def recorded_sql(app: Flask) -> Iterator[list[str]]:
     def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         statements.append(" ".join(statement.split()).lower())
 
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
+    engines = [engine for engine in (db.engine, db.autocommit_engine) if engine is not None]
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", record)
     try:
         yield statements
     finally:
-        event.remove(engine, "before_cursor_execute", record)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", record)
 
 
 def _touching_signatures(statements: list[str]) -> list[str]:
     return [s for s in statements if re.search(r"\bsignatures\b", s)]
+
+
+# On PostgreSQL the sign statement recognises a repeat by its signature, found by its unique
+# key (petition, signatory): constant work, whatever the petition's size.
+_SIGNATURE_BY_KEY = re.compile(r"from signatures as signed where signed\.petition_id = \S+ "
+                               r"and signed\.signatory_id = signatory\.id")
+
+
+def reads_signatures(statement: str) -> bool:
+    """Whether a statement reads the signatures table other than one row by its key."""
+    return re.search(r"\bfrom signatures\b", _SIGNATURE_BY_KEY.sub("", statement)) is not None
 
 
 def test_page_json_and_sign_never_count_or_read_signatures(app: Flask, client: FlaskClient,
@@ -56,7 +68,7 @@ def test_page_json_and_sign_never_count_or_read_signatures(app: Flask, client: F
     # none reads the signatures table.
     touching = _touching_signatures(statements)
     assert len(touching) == 1 and "insert into signatures" in touching[0], touching
-    assert not any(re.search(r"\bfrom signatures\b", s) for s in statements)
+    assert not any(reads_signatures(s) for s in statements)
     assert not any("count(" in s for s in statements)
     # The confirmation mail is queued in the same transaction.
     assert any("insert into outbound_emails" in s for s in statements)

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from limits import parse
 from limits.strategies import FixedWindowRateLimiter
 from redis import Redis
+from redis.exceptions import ResponseError
 
 from campaign.ratelimit import RedisCounts
 from campaign.redis_store import redis_for
@@ -54,6 +55,25 @@ def test_several_counters_move_in_one_round_trip(
     assert 3000 < client.ttl(f"{prefix}:LIMITER/b") <= 3600
 
 
+def test_counts_read_later_give_back_their_connection_whatever_the_reply(
+        counts: tuple[RedisCounts, CountingRedis, str]) -> None:
+    storage, client, _ = counts
+    pool = client.connection_pool
+    windows = [("LIMITER/a", 60), ("LIMITER/b", 60)]
+    counted = storage.incr_many_later(windows)
+    assert counted() == [1, 1] and not pool._in_use_connections  # noqa: SLF001
+    # A Redis that restarted has forgotten the script: the counts are made all the same.
+    client.script_flush()
+    assert storage.incr_many_later(windows)() == [2, 2] and not pool._in_use_connections  # noqa: SLF001
+    # Any other error reply is raised, and the connection goes back to the pool.
+    client.set(f"{counts[2]}:LIMITER/text", "not a number")
+    counted = storage.incr_many_later([("LIMITER/text", 60)])
+    with pytest.raises(ResponseError):
+        counted()
+    assert not pool._in_use_connections  # noqa: SLF001
+    assert storage.incr_many(windows) == [3, 3]
+
+
 def test_redis_counts_are_fixed_windows_for_limits(
         counts: tuple[RedisCounts, CountingRedis, str]) -> None:
     storage, _, _ = counts
@@ -91,14 +111,17 @@ def test_signing_counts_all_its_limits_in_one_redis_round_trip(
         redis = redis_for(app)
     assert redis is not None
     scripts: list[tuple[Any, ...]] = []
-    sent = redis.execute_command
+    # Every command leaves through a connection's send_command, whether the client waits
+    # for its reply there (execute_command) or reads it later (RedisCounts.incr_many_later).
+    connection_class = redis.connection_pool.connection_class
+    sent = connection_class.send_command
 
-    def execute_command(*args: Any, **options: Any) -> Any:
+    def send_command(connection: Any, *args: Any, **options: Any) -> Any:
         if str(args[0]).upper() in ("EVALSHA", "EVAL"):
             scripts.append(args)
-        return sent(*args, **options)
+        return sent(connection, *args, **options)
 
-    monkeypatch.setattr(redis, "execute_command", execute_command)
+    monkeypatch.setattr(connection_class, "send_command", send_command)
     assert _post(client, petition["slug"]) == 303
     # One script call: the route's limit, the address's and the (private) domain's.
     assert len(scripts) == 1

@@ -17,7 +17,7 @@ from campaign.models import ConfirmationResend, OutboundEmail, Signatory, Signat
 from campaign.services import notifications, privacy
 from tests.conftest import csrf_from
 from tests.signatory_factories import add_signature
-from tests.test_hot_paths import recorded_sql
+from tests.test_hot_paths import reads_signatures, recorded_sql
 
 
 def _sign(app: Flask, slug: str, email: str) -> tuple[Any, list[str]]:
@@ -37,7 +37,10 @@ def _writes(statements: list[str]) -> list[str]:
 def test_a_repeat_costs_the_request_what_a_first_signature_costs(
         app: Flask, petition: dict[str, Any]) -> None:
     slug = petition["slug"]
-    _sign(app, slug, "warm-up@example.org")  # ids taken ahead, consent wordings learnt
+    # A consent wording's row is written by the first signer and learnt by the second; ids
+    # are taken ahead for each way of signing (PostgreSQL: a transaction, a statement).
+    for n in range(3):
+        _sign(app, slug, f"warm-up-{n}@example.org")
     first, first_statements = _sign(app, slug, "ayse@example.org")
     again, again_statements = _sign(app, slug, "AYSE@example.org")
 
@@ -47,12 +50,15 @@ def test_a_repeat_costs_the_request_what_a_first_signature_costs(
     # statement each), nothing read from or changed in signatures, and no email written:
     # only the request to re-send it.
     assert len(again_statements) <= len(first_statements), (first_statements, again_statements)
+    if app.config["DATABASE_URL"].startswith("postgresql"):
+        # The petition's version, then one statement that writes.
+        assert len(first_statements) == len(again_statements) == 2
     assert len(_writes(again_statements)) <= len(_writes(first_statements))
-    assert not any(re.search(r"\bfrom signatures\b|\bupdate signatures\b", s)
+    assert not any(reads_signatures(s) or re.search(r"\bupdate signatures\b", s)
                    for s in again_statements)
     assert sum("insert into confirmation_resends" in s for s in again_statements) == 1
     with app.app_context():
-        assert db.session.scalar(select(func.count(OutboundEmail.id))) == 2
+        assert db.session.scalar(select(func.count(OutboundEmail.id))) == 4
         assert db.session.scalar(select(func.count(ConfirmationResend.id))) == 1
 
 

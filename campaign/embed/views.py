@@ -93,14 +93,17 @@ def sign_form(slug: str) -> ResponseReturnValue:
 @embeddable
 @csrf.exempt
 def sign(slug: str) -> ResponseReturnValue:
-    flagged = submission.count_attempt()  # 429 past the signing limit
-    petition = _petition_or_404(slug)
-    origins = embeds.allowed_origins(db.session, petition.id)
-    form = EmbedSignForm(petition.id)
-    if not petition.accepts_signatures():
-        return _render_form(petition, form, origins, 409)
-    if not form.validate():
-        return _render_form(petition, form, origins, 422)
+    past_abuse_limit = submission.count_attempt()  # answered while the form is checked
+    try:
+        petition = _petition_or_404(slug)
+        origins = embeds.allowed_origins(db.session, petition.id)
+        form = EmbedSignForm(petition.id)
+        refused = (409 if not petition.accepts_signatures()
+                   else 422 if not form.validate() else None)
+    finally:
+        flagged = past_abuse_limit()  # 429 past the signing limit, before any answer
+    if refused is not None:
+        return _render_form(petition, form, origins, refused)
     try:
         submission.submit_signature(petition, form, source=form.site or "embed",
                                     referrer=form.site, consent_method="embed",

@@ -7,6 +7,9 @@ outbox. The caller answers the same whatever happened, so that nobody learns who
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask_babel import get_locale
 from werkzeug.exceptions import TooManyRequests
 
@@ -21,23 +24,32 @@ from campaign.services import abuse, consents, notifications, signing
 from campaign.validators import nfc
 
 
-def count_attempt() -> bool:
-    """Count a signing attempt from this client; True when it is past an abuse limit.
+def count_attempt() -> Callable[[], bool]:
+    """Count a signing attempt from this client; the function returned tells, once called,
+    whether it is past an abuse limit.
 
-    Past the signing limit (SIGN_RATE_LIMIT per address) the request is refused with 429
-    before any work. Past an abuse limit (per address, per email domain) the signature is
-    stored as flagged and answered as usual. Every attempt counts, valid or not, and all the
-    counters move in one round trip to Redis: signing's only other one is the database's.
+    Past the signing limit (SIGN_RATE_LIMIT per address) that function refuses the request
+    with 429, and the view calls it before it writes or answers anything. Past an abuse limit
+    (per address, per email domain) the signature is stored as flagged and answered as
+    usual. Every attempt counts, valid or not, and all the counters move in one round trip
+    to Redis, sent here and read by the function: the view checks the form meanwhile, so
+    the worker does not sit waiting for Redis. Call the function exactly once, in a
+    `finally`: a reply left unread would hold a Redis connection.
     """
     app = this_app()
     limits = limits_for(app)
     counters = [limits.counter(app.config["SIGN_RATE_LIMIT"], "sign", client_ip()),
                 *abuse.guard_for(app).counters("sign", ip_hash=client_ip_hash(),
                                                email=nfc(this_request().form.get("email", "")))]
-    within_limit, *within_abuse_limits = limits.hit_many(counters)
-    if not within_limit:
-        raise TooManyRequests()
-    return not all(within_abuse_limits)
+    counted = limits.hit_many_later(counters)
+
+    def past_abuse_limit() -> bool:
+        within_limit, *within_abuse_limits = counted()
+        if not within_limit:
+            raise TooManyRequests()
+        return not all(within_abuse_limits)
+
+    return past_abuse_limit
 
 
 def submit_signature(petition: Petition, form: SignForm, *, source: str, referrer: str,
@@ -56,14 +68,21 @@ def submit_signature(petition: Petition, form: SignForm, *, source: str, referre
     given = consents.given_on_form(session, {
         "updates": (form.consent_updates.data, form.consent_updates.label.text),
         "show_name": (form.show_name.data, form.show_name.label.text)}, language=language)
-    signing.sign(session, petition, signing.SignatureRequest(
+    request = signing.SignatureRequest(
         name=form.name.data, email=form.email.data, country=form.country.data,
         postcode=form.postcode.data or "", consent_updates=form.consent_updates.data,
         show_name=form.show_name.data, source=source, referrer=referrer, ip_hash=ip_hash,
-        language=language, consents=given, consent_method=consent_method),
-        flagged=flagged,
-        confirmation=lambda signature_id, signatory_id: notifications.confirmation_email(
-            session, petition, signature_id, form.email.data, form.name.data, language,
-            signatory_id))
-    session.commit()
+        language=language, consents=given, consent_method=consent_method)
+
+    def confirmation(signature_id: int, signatory_id: int) -> dict[str, Any]:
+        return notifications.confirmation_email(session, petition, signature_id,
+                                                form.email.data, form.name.data, language,
+                                                signatory_id)
+
+    # One statement of its own on PostgreSQL (a new signer, a repeat), unless a wording seen
+    # for the first time was just written in the session's transaction; else a transaction.
+    if session.in_transaction() or signing.sign_at_once(
+            db.autocommit_engine, petition, request, flagged=flagged, confirmation=confirmation) is None:
+        signing.sign(session, petition, request, flagged=flagged, confirmation=confirmation)
+        session.commit()
     mailer.dispatch()

@@ -88,13 +88,16 @@ def petition_json(slug: str) -> ResponseReturnValue:
 
 @bp.post("/petitions/<slug>/sign")
 def sign(slug: str) -> ResponseReturnValue:
-    flagged = submission.count_attempt()  # 429 past the signing limit
-    petition = _petition_or_404(slug)
-    form = SignForm()
-    if not petition.accepts_signatures():
-        return _render_petition(petition, form, 409)
-    if not form.validate():
-        return _render_petition(petition, form, 422)
+    past_abuse_limit = submission.count_attempt()  # answered while the form is checked
+    try:
+        petition = _petition_or_404(slug)
+        form = SignForm()
+        refused = (409 if not petition.accepts_signatures()
+                   else 422 if not form.validate() else None)
+    finally:
+        flagged = past_abuse_limit()  # 429 past the signing limit, before any answer
+    if refused is not None:
+        return _render_petition(petition, form, refused)
     try:
         submission.submit_signature(petition, form, source=form.source.data or "",
                                     referrer=request.referrer or "",

@@ -31,10 +31,11 @@ _known_text_ids: WeakKeyDictionary[Engine, dict[str, int]] = WeakKeyDictionary()
 def consent_text_id(session: Session, purpose: str, language: str, text: str) -> int:
     """The row for this exact wording, created the first time it is shown."""
     text_hash = hashlib.sha256(f"{purpose}\n{language}\n{text}".encode()).hexdigest()
-    conn = session.connection()
-    known = _known_text_ids.setdefault(conn.engine, {})
+    # A wording seen before needs no connection: the session begins no transaction for it.
+    known = _known_text_ids.setdefault(session.get_bind(), {})
     if text_hash in known:
         return known[text_hash]
+    conn = session.connection()
     new_id = insert_ignoring_conflicts(conn, ConsentText.__table__, {
         "purpose": purpose, "language": language, "text": text, "text_hash": text_hash,
         "first_shown_at": utcnow()}, ["text_hash"])

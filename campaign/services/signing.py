@@ -12,7 +12,7 @@ from typing import Any
 from itsdangerous import BadSignature, SignatureExpired
 from sqlalchemy import Boolean, bindparam, column, delete, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from campaign import tokens
@@ -116,10 +116,14 @@ _STILL_OPEN = _still_open("created_at")
 
 def _sign_in_one_statement(conn: Connection, request: SignatureRequest,
                            signature: dict[str, Any], confirmation: ConfirmationEmail | None,
-                           record_repeat: bool) -> SignOutcome | None:
+                           record_repeat: bool, own_transaction: bool = False
+                           ) -> SignOutcome | None:
     """PostgreSQL: the signatory (found or added), the new signature, its consents and its
     confirmation email in one statement; or, when this person has signed before and
-    `record_repeat`, the request to re-send their confirmation (ConfirmationResend).
+    `record_repeat`, the request to re-send their confirmation (ConfirmationResend). With
+    `own_transaction` (sign_at_once) it writes all that a signature needs or nothing: a known
+    person's first signature of this petition is left to the caller, whose email must be
+    made again with the person's own id.
 
     Each statement is a database round trip, which on PostgreSQL costs the web process about
     as much CPU as the writing costs the server. The email's links name the signature and the
@@ -138,7 +142,7 @@ def _sign_in_one_statement(conn: Connection, request: SignatureRequest,
     email = confirmation(signature["id"], signatory["id"]) if confirmation else {}
     stmt = _signatory_and_signature_insert(conn.dialect.identifier_preparer, tuple(signatory),
                                            tuple(signature), len(request.consents),
-                                           tuple(email), record_repeat)
+                                           tuple(email), record_repeat, own_transaction)
     consents: dict[str, Any] = {"consent_method": request.consent_method}
     for n, consent in enumerate(request.consents):
         consents |= {f"consent_purpose_{n}": consent.purpose,
@@ -162,9 +166,11 @@ def _sign_in_one_statement(conn: Connection, request: SignatureRequest,
 @lru_cache(maxsize=16)
 def _signatory_and_signature_insert(preparer: Any, signatory_keys: tuple[str, ...],
                                     signature_keys: tuple[str, ...], consent_count: int,
-                                    email_keys: tuple[str, ...], record_repeat: bool) -> Any:
+                                    email_keys: tuple[str, ...], record_repeat: bool,
+                                    own_transaction: bool = False) -> Any:
     """The statement of _sign_in_one_statement, built once per column set, number of
-    consents, whether it writes an email and whether it records a repeat.
+    consents, whether it writes an email, whether it records a repeat and whether it is a
+    transaction of its own.
 
     In the data-modifying CTE the signatory is inserted unless its address is known; the
     statement's snapshot cannot see a signatory that a concurrent request has just added,
@@ -177,20 +183,35 @@ def _signatory_and_signature_insert(preparer: Any, signatory_keys: tuple[str, ..
     signatories, signatures, consents = Signatory.__table__, Signature.__table__, Consent.__table__
     emails = OutboundEmail.__table__
     quote = preparer.quote
+    signatory_values = ", ".join(":signatory_" + k for k in signatory_keys)
+    signatures_table = preparer.format_table(signatures)
+    if own_transaction:
+        # Nothing is left half done: not even the person is written for a petition that has
+        # just closed, and a known person's new signature is not written at all (its email
+        # names their own id, which is not known yet). A repeat is recognised by its
+        # signature, looked up by its unique key (petition, signatory).
+        signatory_source = f"SELECT {signatory_values} WHERE {_STILL_OPEN}"
+        signing_signatory = "new_signatory"
+        repeat_condition = (f" AND EXISTS (SELECT 1 FROM {signatures_table} AS signed "  # noqa: S608  # nosec B608 - quoted model identifiers only
+                            f"WHERE signed.{quote('petition_id')} = :petition_id "
+                            f"AND signed.{quote('signatory_id')} = signatory.{quote('id')})")
+    else:
+        signatory_source = f"VALUES ({signatory_values})"
+        signing_signatory = "signatory"
+        repeat_condition = ""
     # Only quoted identifiers from the models and conditions from our code go into the text;
     # values are bound parameters.
     sql = (
         f"WITH new_signatory AS (INSERT INTO {preparer.format_table(signatories)} "  # noqa: S608  # nosec B608 - quoted model identifiers only
-        f"({', '.join(quote(k) for k in signatory_keys)}) "
-        f"VALUES ({', '.join(':signatory_' + k for k in signatory_keys)}) "
+        f"({', '.join(quote(k) for k in signatory_keys)}) {signatory_source} "
         f"ON CONFLICT ({quote('email_key')}) DO NOTHING RETURNING {quote('id')}), "
         f"signatory AS (SELECT {quote('id')} FROM new_signatory UNION ALL "
         f"SELECT {quote('id')} FROM {preparer.format_table(signatories)} "
         f"WHERE {quote('email_key')} = :signatory_email_key LIMIT 1), "
-        f"new_signature AS (INSERT INTO {preparer.format_table(signatures)} "
+        f"new_signature AS (INSERT INTO {signatures_table} "
         f"({', '.join(quote(k) for k in signature_keys)}, {quote('signatory_id')}) "
-        f"SELECT {', '.join(':' + k for k in signature_keys)}, signatory.{quote('id')} "
-        f"FROM signatory WHERE {_STILL_OPEN} "
+        f"SELECT {', '.join(':' + k for k in signature_keys)}, {signing_signatory}.{quote('id')} "
+        f"FROM {signing_signatory} WHERE {_STILL_OPEN} "
         f"ON CONFLICT ({quote('petition_id')}, {quote('signatory_id')}) DO NOTHING "
         f"RETURNING {quote('id')}, {quote('signatory_id')})")
     if consent_count:
@@ -218,8 +239,8 @@ def _signatory_and_signature_insert(preparer: Any, signatory_keys: tuple[str, ..
             f"({quote('petition_id')}, {quote('signatory_id')}, {quote('language')}, "
             f"{quote('requested_at')}) "
             f"SELECT :petition_id, signatory.{quote('id')}, :language, :created_at "
-            f"FROM signatory WHERE NOT EXISTS (SELECT 1 FROM new_signature) AND {_STILL_OPEN} "
-            f"RETURNING {quote('signatory_id')})")
+            f"FROM signatory WHERE NOT EXISTS (SELECT 1 FROM new_signature) AND {_STILL_OPEN}"
+            f"{repeat_condition} RETURNING {quote('signatory_id')})")
     sql += f" SELECT {quote('id')}, {quote('signatory_id')}, {written}, FALSE FROM new_signature"  # noqa: S608  # nosec B608 - quoted model identifiers only
     if record_repeat:
         sql += f" UNION ALL SELECT NULL, {quote('signatory_id')}, FALSE, TRUE FROM repeat"  # noqa: S608  # nosec B608 - quoted model identifiers only
@@ -242,6 +263,46 @@ def _accepts_signatures(conn: Connection, petition_id: int, now: datetime) -> bo
     return bool(state is PetitionState.OPEN and (closes_at is None or now < closes_at))
 
 
+def _signature_values(petition: Petition, request: SignatureRequest, flagged: bool
+                      ) -> dict[str, Any]:
+    return {
+        "petition_id": petition.id, "name": request.name,
+        "country": request.country, "postcode": request.postcode,
+        "state": (SignatureState.FLAGGED if flagged else SignatureState.PENDING).value,
+        "consent_updates": request.consent_updates,
+        "show_name": request.show_name, "source": request.source[:64],
+        "referrer": request.referrer[:300], "ip_hash": request.ip_hash,
+        "language": request.language, "confirmation_sends": 1, "created_at": utcnow(),
+    }
+
+
+def sign_at_once(autocommit_engine: Engine | None, petition: Petition,
+                 request: SignatureRequest, *, flagged: bool = False,
+                 confirmation: ConfirmationEmail | None = None) -> SignOutcome | None:
+    """PostgreSQL: sign() in one statement that is a transaction of its own.
+
+    Someone new (the signatory, the signature, its consents and its confirmation email) or a
+    repeat (the request to re-send the confirmation) is one INSERT run outside any
+    transaction block: one round trip to the database, where sign() in a transaction takes
+    three (BEGIN, the statement, COMMIT) and a surge left the web processes waiting with
+    the machine's cores idle. Atomic all the same, as every statement is. A repeat costs
+    what a first signature costs, as in sign().
+
+    Returns None, having written nothing, when it cannot be done so: a known person's first
+    signature of this petition (its email names their id, unknown until the statement
+    runs), a closed petition, SQLite (no `autocommit_engine`: Database.autocommit_engine).
+    sign() then does it in a transaction. The consents' wordings must be in the database
+    already, so the caller only comes here before its session has written anything
+    (consents.given_on_form writes a wording seen first).
+    """
+    if autocommit_engine is None or not petition.accepts_signatures():
+        return None
+    with autocommit_engine.connect() as conn:
+        return _sign_in_one_statement(conn, request, _signature_values(petition, request, flagged),
+                                      None if flagged else confirmation,
+                                      record_repeat=not flagged, own_transaction=True)
+
+
 def sign(session: Session, petition: Petition, request: SignatureRequest, *,
          flagged: bool = False,
          confirmation: ConfirmationEmail | None = None) -> SignOutcome:
@@ -260,16 +321,8 @@ def sign(session: Session, petition: Petition, request: SignatureRequest, *,
         raise PetitionClosedError(petition.slug)
     # Core statements on the session's connection: no ORM objects to flush on the hot path.
     conn = session.connection()
-    now = utcnow()
-    signature = {
-        "petition_id": petition.id, "name": request.name,
-        "country": request.country, "postcode": request.postcode,
-        "state": (SignatureState.FLAGGED if flagged else SignatureState.PENDING).value,
-        "consent_updates": request.consent_updates,
-        "show_name": request.show_name, "source": request.source[:64],
-        "referrer": request.referrer[:300], "ip_hash": request.ip_hash,
-        "language": request.language, "confirmation_sends": 1, "created_at": now,
-    }
+    signature = _signature_values(petition, request, flagged)
+    now = signature["created_at"]
     if flagged:
         confirmation = None
     if conn.dialect.name == "postgresql":
