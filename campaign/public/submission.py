@@ -81,8 +81,9 @@ def submit_signature(petition: Petition, form: SignForm, *, source: str, referre
 
     # One statement of its own on PostgreSQL (a new signer, a repeat), unless a wording seen
     # for the first time was just written in the session's transaction; else a transaction.
-    if session.in_transaction() or signing.sign_at_once(
-            db.autocommit_engine, petition, request, flagged=flagged, confirmation=confirmation) is None:
+    signed_at_once = not session.in_transaction() and signing.sign_at_once(
+        db.autocommit_engine, petition, request, flagged=flagged, confirmation=confirmation)
+    if not signed_at_once:
         signing.sign(session, petition, request, flagged=flagged, confirmation=confirmation)
         session.commit()
     mailer.dispatch()

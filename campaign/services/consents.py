@@ -32,7 +32,7 @@ def consent_text_id(session: Session, purpose: str, language: str, text: str) ->
     """The row for this exact wording, created the first time it is shown."""
     text_hash = hashlib.sha256(f"{purpose}\n{language}\n{text}".encode()).hexdigest()
     # A wording seen before needs no connection: the session begins no transaction for it.
-    known = _known_text_ids.setdefault(session.get_bind(), {})
+    known = _known_text_ids.setdefault(session.get_bind().engine, {})
     if text_hash in known:
         return known[text_hash]
     conn = session.connection()
