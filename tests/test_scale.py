@@ -173,3 +173,40 @@ def _confirmation_paths(app: Flask) -> list[str]:
         db.session.rollback()
     return [re.search(r"https?://[^/\s]+(/(?:[a-z]{2}/)?confirm/\S+)", body).group(1)  # type: ignore[union-attr]
             for body in bodies]
+
+
+@pytest.mark.slow
+def test_a_worker_closes_its_connection_without_waiting_for_the_client(
+        petition: dict[str, Any], database_url: str) -> None:
+    """After a response the worker closes at once and serves the next request
+    (gunicorn.conf.py), while the first client still holds its side open: gunicorn's own
+    close would wait up to 2 s for it."""
+    import socket
+    import time
+
+    def get(host: str, port: int) -> tuple[socket.socket, bytes]:
+        client = socket.create_connection((host, port), timeout=10)
+        client.sendall(b"GET /petitions/free-them HTTP/1.1\r\nHost: test\r\n\r\n")
+        received = b""
+        while chunk := client.recv(65536):  # b"" once the server has closed its side
+            received += chunk
+        return client, received
+
+    with redis_prefix() as prefix, gunicorn(ports=[free_port()], workers=1,
+                                            settings=_settings(database_url, prefix)) as [server]:
+        host, port = server.url.removeprefix("http://").split(":")
+        first, received = get(host, int(port))
+        try:
+            started = time.monotonic()
+            second, again = get(host, int(port))  # the one worker, while `first` stays open
+            second.close()
+            waited = time.monotonic() - started
+        finally:
+            first.close()
+    for answer in (received, again):
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 200")
+        length = int(re.search(rb"(?i)content-length: (\d+)", head).group(1))  # type: ignore[union-attr]
+        assert len(body) == length and body.rstrip().endswith(b"</html>")
+    # A page takes milliseconds; gunicorn's own close would have held the worker 2 s.
+    assert waited < 1.5
