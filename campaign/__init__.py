@@ -23,6 +23,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from campaign.auth.two_factor import bp as two_factor_bp
     from campaign.auth.views import bp as auth_bp
     from campaign.config import load_config
+    from campaign.context import read_proxies_directly
     from campaign.dashboard.views import bp as dashboard_bp
     from campaign.embed.views import bp as embed_bp
     from campaign.extensions import babel, csrf, db, login_manager
@@ -35,6 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     overrides = dict(config or {})
     instance_path = Path(overrides.pop("INSTANCE_PATH", None) or PROJECT_ROOT / "instance")
+    read_proxies_directly()  # process-wide and idempotent: see campaign/context.py
     app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=True,
                 template_folder=str(PROJECT_ROOT / "templates"),
                 static_folder=str(PROJECT_ROOT / "static"))

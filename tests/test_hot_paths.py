@@ -171,3 +171,21 @@ def test_country_placeholder_is_translated_for_each_language(
     assert ">Choose your country</option>" in english
     assert ">Wählen Sie Ihr Land</option>" in german and "Choose your country" not in german
     assert ">Choose your country</option>" in english_again
+
+
+def test_proxies_read_the_proxied_object_as_werkzeug_does(app: Flask) -> None:
+    """campaign.context.read_proxies_directly: the same answers, errors and fallbacks."""
+    from flask import g, request, session
+
+    with app.test_request_context("/petitions/x?source=share-email"):
+        assert request.path == "/petitions/x" and request.args["source"] == "share-email"
+        assert not hasattr(g, "missing") and g.get("missing", 1) == 1
+        g.value = 2
+        assert g.value == 2 and "value" in g
+        assert session.get("csrf_token") is None and bool(request)
+        assert isinstance(request._get_current_object(), app.request_class)
+        with pytest.raises(AttributeError):
+            _ = request.no_such_attribute
+    with pytest.raises(RuntimeError):
+        _ = request.path
+    assert not bool(request) and "unbound" in repr(request)
