@@ -5,6 +5,7 @@ Every value can be changed from the command line (`--workers 4`) or the environm
 """
 
 import os
+import socket
 
 wsgi_app = "campaign:create_app()"
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
@@ -65,8 +66,6 @@ def _close_after_draining(sock, timeout=2.0, max_drain=65536):  # type: ignore[n
     waiting, as much as gunicorn would, and the connection closed. GUNICORN_LINGER=wait
     keeps gunicorn's own way, for clients that talk to gunicorn directly.
     """
-    import socket
-
     del timeout  # gunicorn's signature; nothing is waited for
     try:
         sock.shutdown(socket.SHUT_WR)

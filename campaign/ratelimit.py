@@ -160,21 +160,22 @@ class RedisCounts(Storage):
         (count,) = self._count([self._key(key)], [int(expiry), amount])
         return int(count)
 
-    def incr_many(self, windows: Sequence[tuple[str, int]]) -> list[int]:
-        """Count one hit on each (key, expiry) in one round trip; the new counts, in order."""
+    def _script_input(self, windows: Sequence[tuple[str, int]]) -> tuple[list[str], list[int]]:
+        """The count script's keys and arguments (each window's seconds, and 1) for windows."""
         arguments: list[int] = []
         for _, expiry in windows:
             arguments += [int(expiry), 1]
-        counts = self._count([self._key(key) for key, _ in windows], arguments)
+        return [self._key(key) for key, _ in windows], arguments
+
+    def incr_many(self, windows: Sequence[tuple[str, int]]) -> list[int]:
+        """Count one hit on each (key, expiry) in one round trip; the new counts, in order."""
+        counts = self._count(*self._script_input(windows))
         return [int(count) for count in counts]
 
     def incr_many_later(self, windows: Sequence[tuple[str, int]]) -> Callable[[], list[int]]:
         """incr_many, sent now and read when the returned function is called: the round trip
         to Redis overlaps the caller's work in between. Call it exactly once."""
-        keys = [self._key(key) for key, _ in windows]
-        arguments: list[int] = []
-        for _, expiry in windows:
-            arguments += [int(expiry), 1]
+        keys, arguments = self._script_input(windows)
         pool = self._client.connection_pool
         connection = pool.get_connection()
         try:
@@ -245,9 +246,7 @@ class RateLimits:
     def hit_many(self, counters: Sequence[Counter]) -> list[bool]:
         """Count one request on each counter, all in one storage call (one Redis round trip);
         for each, False when it is past its limit."""
-        counts = self.storage.incr_many([(item.key_for(*identifiers), item.get_expiry())
-                                         for item, identifiers in counters])
-        return [count <= item.amount for (item, _), count in zip(counters, counts, strict=True)]
+        return self.hit_many_later(counters)()
 
     def hit_many_later(self, counters: Sequence[Counter]) -> Callable[[], list[bool]]:
         """hit_many, sent to the storage now; the returned function reads the answer (call it
