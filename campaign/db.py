@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from flask import Flask
 from sqlalchemy import (
@@ -114,6 +111,19 @@ def _ping_when_idle(engine: Engine, idle_seconds: float) -> None:
             raise DisconnectionError("the database did not answer a ping")
 
 
+def _commit_asynchronously(engine: Engine) -> None:
+    """Every connection of `engine` commits without waiting for its WAL to reach the disk.
+
+    Set once per connection by a statement rather than as a startup option, which connection
+    poolers such as PgBouncer refuse.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _set(dbapi_connection: Any, _record: Any) -> None:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit = off")
+
+
 class Database:
     """Holds the engine and hands out one session per application context."""
 
@@ -121,15 +131,19 @@ class Database:
         self.engine: Engine | None = None
         # PostgreSQL only: a pool of its own whose connections stay in autocommit, for a
         # statement that is a transaction by itself (signing.sign_at_once): no BEGIN and
-        # COMMIT round trips, and nothing to switch on and off at each checkout.
+        # COMMIT round trips, and nothing to switch on and off at each checkout. Its commits
+        # are asynchronous unless SIGN_WAITS_FOR_DISK (config.py says what that risks).
         self.autocommit_engine: Engine | None = None
         self._sessionmaker: sessionmaker[Session] | None = None
 
     def init_app(self, app: Flask) -> None:
         url = app.config["DATABASE_URL"]
         self.engine = make_engine(url)
-        self.autocommit_engine = (make_engine(url, isolation_level="AUTOCOMMIT")
-                                  if self.engine.dialect.name == "postgresql" else None)
+        self.autocommit_engine = None
+        if self.engine.dialect.name == "postgresql":
+            self.autocommit_engine = make_engine(url, isolation_level="AUTOCOMMIT")
+            if not app.config["SIGN_WAITS_FOR_DISK"]:
+                _commit_asynchronously(self.autocommit_engine)
         self._sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
         app.extensions["campaign_db"] = self
         app.teardown_appcontext(self._close_session)
@@ -287,6 +301,21 @@ def take_one_by_one(session: Session, model: Any, *columns: Any, batch: int = 10
         session.commit()
 
 
+def take_batch(session: Session, model: Any, *columns: Any, batch: int = 100) -> list[Row[Any]]:
+    """Up to `batch` rows of a queue table, oldest first, deleted as they are taken and given
+    as `columns`; the caller commits its work on them with their deletion.
+
+    One statement for the batch. Of two processes after the same rows, each row goes to one:
+    on PostgreSQL a row another has taken (locked) is skipped, not waited for.
+    """
+    table = model.__table__
+    oldest = (select(table.c.id).order_by(table.c.id).limit(batch)
+              .with_for_update(skip_locked=True).scalar_subquery())
+    taken = session.connection().execute(delete(table).where(table.c.id.in_(oldest))
+                                         .returning(table.c.id, *columns)).all()
+    return [row[1:] for row in sorted(taken, key=lambda row: row[0])]
+
+
 def insert_row(conn: Connection, table: Any, values: dict[str, Any]) -> int:
     """INSERT one row on a hot path (execute_prepared); its new id."""
     stmt = _insert_returning_id(conn.dialect.identifier_preparer, table, tuple(values))
@@ -300,34 +329,6 @@ def _insert_returning_id(preparer: Any, table: Any, keys: tuple[str, ...]) -> An
            f"({', '.join(quote(k) for k in keys)}) "
            f"VALUES ({', '.join(':' + k for k in keys)}) RETURNING {quote('id')}")
     return text(sql).bindparams(*(bindparam(k, type_=table.c[k].type) for k in keys))
-
-
-# Ids are taken from a table's sequence this many at a time (see reserved_id).
-ID_BLOCK = 100
-_NEXT_IDS = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
-                 "FROM generate_series(1, :count)")
-_reserved_ids: WeakKeyDictionary[Engine, dict[str, tuple[int, list[int]]]] = WeakKeyDictionary()
-_reserved_ids_lock = threading.Lock()
-
-
-def reserved_id(conn: Connection, table: Any) -> int:
-    """PostgreSQL: a new id for `table`, taken ahead from its sequence.
-
-    For a statement that must know a row's id before writing it (the sign path renders the
-    confirmation email, whose links name the signature, and writes it in the signature's own
-    statement). The process takes ID_BLOCK ids in one round trip and hands them out; ids
-    unused when it stops are skipped, like those of rolled-back inserts. After a fork the
-    child never reuses its parent's block.
-    """
-    with _reserved_ids_lock:
-        blocks = _reserved_ids.setdefault(conn.engine, {})
-        owner, ids = blocks.get(table.name, (0, []))
-        if owner != os.getpid() or not ids:
-            ids = [int(i) for i in conn.execute(_NEXT_IDS, {"table": table.name,
-                                                            "count": ID_BLOCK}).scalars()]
-            ids.reverse()
-            blocks[table.name] = (os.getpid(), ids)
-        return ids.pop()
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -28,7 +28,7 @@ def transport(app: Flask) -> Transport:
 
 def send_due(app: Flask, max_seconds: float | None = None) -> int:
     """Send every message that is due, after queuing what web requests asked for
-    (models/mail_requests.py): re-sent confirmations, data links.
+    (models/mail_requests.py): confirmations, data links.
 
     MAIL_CONNECTIONS senders share the outbox, each with a session and an SMTP connection of
     its own: a message waits for several answers from the mail server, and a server far away
@@ -50,7 +50,8 @@ def send_due(app: Flask, max_seconds: float | None = None) -> int:
     with app.app_context():
         session = db.new_session()
         try:
-            notifications.queue_requested_resends(session, app.config["CONFIRM_RESEND_LIMIT"])
+            notifications.queue_requested_confirmations(session,
+                                                        app.config["CONFIRM_RESEND_LIMIT"])
             privacy.send_requested_data_links(session)
             # One sender per batch waiting, up to the setting: after a single signature, one.
             connections = app.config["MAIL_CONNECTIONS"]

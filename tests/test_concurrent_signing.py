@@ -60,22 +60,17 @@ def test_the_schema_itself_refuses_a_second_signature(app: Flask, petition: dict
 def test_one_person_across_petitions_and_a_repeat(app: Flask, petition: dict,
                                                   organizer: dict[str, Any]) -> None:
     """Whichever path wrote it (one statement on PostgreSQL, one per table on SQLite): a known
-    address signing another petition keeps its signatory; a repeat creates nothing."""
-    from campaign.models import ConfirmationResend, OutboundEmail, Petition
-    from campaign.services import signing
-    from campaign.services.mail import outbox_row
+    address signing another petition keeps its signatory; a repeat creates nothing. Each
+    asks for its confirmation; the mail sender sends one per pending signature, naming it."""
+    from campaign.models import ConfirmationRequest, OutboundEmail, Petition
+    from campaign.services import notifications, signing
     from tests.conftest import make_petition
 
     other_id = make_petition(app, organizer["campaign_id"], slug="second")
 
-    def confirmation(signature_id: int, signatory_id: int) -> dict[str, Any]:
-        return outbox_row(to="ayse@example.org", subject="Please confirm",
-                          body=f"signature {signature_id} of signatory {signatory_id}")
-
     def sign(petition_id: int, email: str) -> signing.SignOutcome:
         outcome = signing.sign(db.session, db.session.get(Petition, petition_id),
-                               signing.SignatureRequest(name="Ayşe", email=email, country="BE"),
-                               confirmation=confirmation)
+                               signing.SignatureRequest(name="Ayşe", email=email, country="BE"))
         db.session.commit()
         return outcome
 
@@ -85,71 +80,77 @@ def test_one_person_across_petitions_and_a_repeat(app: Flask, petition: dict,
         repeat = sign(petition["id"], "AYSE@example.org")
         assert first.created and second.created and not repeat.created
         assert first.signatory_id == second.signatory_id == repeat.signatory_id
-        # The repeat only asks for its confirmation again; the mail sender re-sends it.
-        assert repeat.resend_requested and repeat.signature_id is None
-        assert db.session.execute(select(ConfirmationResend.petition_id,
-                                         ConfirmationResend.signatory_id)).all() == [
+        assert repeat.confirmation_requested and repeat.signature_id is None
+        assert db.session.execute(select(ConfirmationRequest.petition_id,
+                                         ConfirmationRequest.signatory_id)
+                                  .order_by(ConfirmationRequest.id)).all() == [
+            (petition["id"], first.signatory_id), (other_id, first.signatory_id),
             (petition["id"], first.signatory_id)]
         assert db.session.scalar(select(func.count(Signatory.id))) == 1
         rows = db.session.execute(select(Signature.petition_id, Signature.signatory_id)
                                   .order_by(Signature.id)).all()
         assert rows == [(petition["id"], first.signatory_id), (other_id, first.signatory_id)]
-        # Each confirmation names the signature it confirms and the person's own record, also
-        # where the person was known before (on PostgreSQL its email was rendered for an id
-        # taken ahead, then again for the person's own).
+        assert db.session.scalar(select(func.count(OutboundEmail.id))) == 0
+        session = db.new_session()
+        try:
+            assert notifications.queue_requested_confirmations(session, 3) == 3
+        finally:
+            session.close()
+        # Each confirmation's link names the signature it confirms.
         bodies = db.session.scalars(select(OutboundEmail.body_text)
                                     .order_by(OutboundEmail.id)).all()
-        assert bodies == [f"signature {outcome.signature_id} of signatory {first.signatory_id}"
-                          for outcome in (first, second)]
+        tokens = [signing.confirmation_token(app.config["SECRET_KEY"], outcome.signature_id)
+                  for outcome in (first, second, first)]
+        assert [token in body for token, body in zip(tokens, bodies, strict=True)] == [True] * 3
 
 
 def test_signing_in_a_statement_of_its_own_writes_all_or_nothing(
         app: Flask, petition: dict, organizer: dict[str, Any], database_url: str) -> None:
-    """sign_at_once (PostgreSQL, outside a transaction): someone new and a repeat in one
-    statement; a known person's first signature of a petition, and any signature of a
-    petition closed behind the caller's copy, leave nothing written for sign() to do."""
-    from campaign.models import ConfirmationResend, OutboundEmail, Petition, PetitionState
+    """sign_at_once (PostgreSQL, outside a transaction): someone new, someone known signing
+    another petition and a repeat in one statement each; a signature of a petition closed
+    behind the caller's copy leaves nothing written for sign() to do."""
+    from campaign.models import ConfirmationRequest, OutboundEmail, Petition, PetitionState
     from campaign.services import signing
-    from campaign.services.mail import outbox_row
     from tests.conftest import make_petition
 
     if not database_url.startswith("postgresql"):
         pytest.skip("SQLite signs in a transaction")
     other_id = make_petition(app, organizer["campaign_id"], slug="second")
+    closed_id = make_petition(app, organizer["campaign_id"], slug="third")
 
-    def confirmation(signature_id: int, signatory_id: int) -> dict[str, Any]:
-        return outbox_row(to="ayse@example.org", subject="Please confirm",
-                          body=f"signature {signature_id} of signatory {signatory_id}")
-
-    def sign_at_once(petition_id: int, email: str) -> signing.SignOutcome | None:
+    def sign_at_once(petition_id: int, email: str, **kwargs: Any) -> signing.SignOutcome | None:
         return signing.sign_at_once(db.autocommit_engine, db.session.get(Petition, petition_id),
                                     signing.SignatureRequest(name="Ayşe", email=email,
-                                                             country="BE"),
-                                    confirmation=confirmation)
+                                                             country="BE"), **kwargs)
 
     def written() -> tuple[int, int, int, int]:
         db.session.rollback()  # a fresh snapshot: sign_at_once commits on its own connection
         return tuple(db.session.scalar(select(func.count(model.id))) for model in (  # type: ignore[return-value]
-            Signatory, Signature, OutboundEmail, ConfirmationResend))
+            Signatory, Signature, ConfirmationRequest, OutboundEmail))
 
     with app.app_context():
         first = sign_at_once(petition["id"], "ayse@example.org")
-        assert first is not None and first.created and first.confirmation_queued
+        assert first is not None and first.created and first.confirmation_requested
         assert written() == (1, 1, 1, 0)
         repeat = sign_at_once(petition["id"], "AYSE@example.org")
-        assert repeat is not None and repeat.resend_requested
+        assert repeat is not None and repeat.confirmation_requested and not repeat.created
         assert repeat.signatory_id == first.signatory_id
-        assert written() == (1, 1, 1, 1)
-        # Known, signing another petition: the email must name the person's own id.
-        assert sign_at_once(other_id, "ayse@example.org") is None
-        assert written() == (1, 1, 1, 1)
-        db.session.get(Petition, other_id).state = PetitionState.CLOSED
+        assert written() == (1, 1, 2, 0)
+        known = sign_at_once(other_id, "ayse@example.org")
+        assert known is not None and known.created and known.signatory_id == first.signatory_id
+        assert written() == (1, 2, 3, 0)
+        # Flagged (past an abuse limit): the signature, no confirmation; a flagged repeat
+        # is left to sign(), which tells it from a closed petition.
+        flagged = sign_at_once(petition["id"], "nur@example.org", flagged=True)
+        assert flagged is not None and flagged.created and not flagged.confirmation_requested
+        assert written() == (2, 3, 3, 0)
+        assert sign_at_once(petition["id"], "nur@example.org", flagged=True) is None
+        assert written() == (2, 3, 3, 0)
+        db.session.get(Petition, closed_id).state = PetitionState.CLOSED
         db.session.commit()
-        copy = db.session.get(Petition, other_id)
+        copy = db.session.get(Petition, closed_id)
         copy.state = PetitionState.OPEN  # the caller's copy, older than the database
-        assert signing.sign_at_once(db.autocommit_engine, copy, signing.SignatureRequest(
-            name="Nur", email="nur@example.org", country="BE"),
-            confirmation=confirmation) is None
-        assert written() == (1, 1, 1, 1)  # not even the person
-        bodies = db.session.scalars(select(OutboundEmail.body_text)).all()
-        assert bodies == [f"signature {first.signature_id} of signatory {first.signatory_id}"]
+        for email in ("new@example.org", "ayse@example.org"):
+            assert signing.sign_at_once(db.autocommit_engine, copy, signing.SignatureRequest(
+                name="Nur", email=email, country="BE")) is None
+        assert written() == (2, 3, 3, 0)  # not even the new person

@@ -1,6 +1,6 @@
 """PostgreSQL connections are pinged before use only after sitting idle, and a dead one is
-replaced (campaign/db.py, _ping_when_idle). Against the real server: the point is what a
-dropped connection does."""
+replaced (campaign/db.py, _ping_when_idle); the signing pool's commits are asynchronous unless
+configured otherwise. Against the real server: the point is what the connections do."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+from campaign import create_app
 from campaign import db as db_module
+from campaign.extensions import db
 
 
 @pytest.fixture
@@ -69,3 +71,22 @@ def test_a_connection_dropped_while_idle_is_replaced(engine: Engine, database_ur
     # The pooled connection is dead: the ping finds out and the pool connects again.
     assert _backend_pid(engine) != first_pid
     assert len(pings) == 1
+
+
+@pytest.mark.parametrize(("waits_for_disk", "expected"), [(False, "off"), (True, "on")])
+def test_only_the_signing_pool_commits_asynchronously(app_config: dict[str, Any],
+                                                      database_url: str, waits_for_disk: bool,
+                                                      expected: str) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite has no asynchronous commit")
+    app = create_app({**app_config, "SIGN_WAITS_FOR_DISK": waits_for_disk})
+    try:
+        with app.app_context():
+            assert db.autocommit_engine is not None and db.engine is not None
+            for _ in range(2):  # a connection back from the pool keeps its setting
+                with db.autocommit_engine.connect() as conn:
+                    assert conn.execute(text("SHOW synchronous_commit")).scalar_one() == expected
+            with db.engine.connect() as conn:
+                assert conn.execute(text("SHOW synchronous_commit")).scalar_one() == "on"
+    finally:
+        db.dispose()

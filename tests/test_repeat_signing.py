@@ -1,6 +1,6 @@
 """Signing again is answered like signing first, with the same work, so that neither the
-answer nor the time it takes tells anyone who has signed; the mail sender re-sends the
-confirmation of a pending signature, within the limit."""
+answer nor the time it takes tells anyone who has signed: each asks the mail sender for the
+confirmation, which it sends while the signature is pending, within the limit."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from campaign import mailer
 from campaign.extensions import db
-from campaign.models import ConfirmationResend, OutboundEmail, Signatory, Signature
+from campaign.models import ConfirmationRequest, OutboundEmail, Signatory, Signature
 from campaign.services import notifications, privacy
 from tests.conftest import csrf_from
 from tests.signatory_factories import add_signature
@@ -47,8 +47,8 @@ def test_a_repeat_costs_the_request_what_a_first_signature_costs(
     assert (first.status_code, first.headers["Location"]) == (
         again.status_code, again.headers["Location"]) == (303, f"/petitions/{slug}/thanks")
     # No more statements and no more writes than a first signature (on PostgreSQL one
-    # statement each), nothing read from or changed in signatures, and no email written:
-    # only the request to re-send it.
+    # statement each), nothing read from or changed in signatures, and no email written by
+    # either: each writes the request for it.
     assert len(again_statements) <= len(first_statements), (first_statements, again_statements)
     if app.config["DATABASE_URL"].startswith("postgresql"):
         # The petition's version, then one statement that writes.
@@ -56,10 +56,11 @@ def test_a_repeat_costs_the_request_what_a_first_signature_costs(
     assert len(_writes(again_statements)) <= len(_writes(first_statements))
     assert not any(reads_signatures(s) or re.search(r"\bupdate signatures\b", s)
                    for s in again_statements)
-    assert sum("insert into confirmation_resends" in s for s in again_statements) == 1
+    assert sum("insert into confirmation_requests" in s for s in first_statements) == 1
+    assert sum("insert into confirmation_requests" in s for s in again_statements) == 1
     with app.app_context():
-        assert db.session.scalar(select(func.count(OutboundEmail.id))) == 4
-        assert db.session.scalar(select(func.count(ConfirmationResend.id))) == 1
+        assert db.session.scalar(select(func.count(OutboundEmail.id))) == 0
+        assert db.session.scalar(select(func.count(ConfirmationRequest.id))) == 5
 
 
 def test_the_sender_resends_a_pending_confirmation_within_the_limit(
@@ -73,15 +74,16 @@ def test_the_sender_resends_a_pending_confirmation_within_the_limit(
                   "confirmed@example.org"):
         assert _sign(app, slug, email)[0].status_code == 303
     with app.app_context():
-        assert db.session.scalar(select(func.count(ConfirmationResend.id))) == 3
+        # One for each signing, the confirmed one's included.
+        assert db.session.scalar(select(func.count(ConfirmationRequest.id))) == 5
         session = db.new_session()
         try:
             # The first email plus one re-send: two sends in all. A confirmed signature
             # gets none.
-            assert notifications.queue_requested_resends(session, 2) == 1
+            assert notifications.queue_requested_confirmations(session, 2) == 2
         finally:
             session.close()
-        assert db.session.scalar(select(func.count(ConfirmationResend.id))) == 0
+        assert db.session.scalar(select(func.count(ConfirmationRequest.id))) == 0
         to = db.session.scalars(select(OutboundEmail.to_address)
                                 .where(OutboundEmail.kind == "confirm-signature")
                                 .order_by(OutboundEmail.id)).all()
@@ -115,9 +117,32 @@ def test_erasure_takes_the_pending_requests_too(app: Flask, petition: dict[str, 
         signatory_id = db.session.scalar(select(Signatory.id))
         privacy.erase(db.session, signatory_id)
         db.session.commit()
-        assert db.session.scalar(select(func.count(ConfirmationResend.id))) == 0
+        assert db.session.scalar(select(func.count(ConfirmationRequest.id))) == 0
         session = db.new_session()
         try:
-            assert notifications.queue_requested_resends(session, 3) == 0
+            assert notifications.queue_requested_confirmations(session, 3) == 0
         finally:
             session.close()
+
+
+def test_the_sender_takes_the_requests_of_a_surge_in_batches(
+        app: Flask, petition: dict[str, Any]) -> None:
+    """After a surge there is a request for every signature: all become emails, each naming
+    its signer, in transactions of a batch each."""
+    with app.app_context():
+        for n in range(230):
+            add_signature(db.session, petition["id"], email=f"signer{n}@example.org",
+                          confirm=False)
+        db.session.commit()
+        session = db.new_session()
+        commits: list[int] = []
+        event.listen(session, "after_commit", lambda _session: commits.append(1))
+        try:
+            assert notifications.queue_requested_confirmations(session, 3) == 230
+        finally:
+            session.close()
+        assert len(commits) == 3  # 100, 100 and 30
+        assert db.session.scalar(select(func.count(ConfirmationRequest.id))) == 0
+        to = db.session.scalars(select(OutboundEmail.to_address).order_by(OutboundEmail.id))
+        assert list(to) == [f"signer{n}@example.org" for n in range(230)]
+        assert set(db.session.scalars(select(Signature.confirmation_sends))) == {1}

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from campaign.clients import hash_ip, resolve_client_ip
 from campaign.extensions import db
 from campaign.models import OutboundEmail, Petition, PetitionCountryCount, Signature
+from campaign.services import notifications
 from tests.conftest import csrf_from, free_port
 from tests.servers import gunicorn, redis_prefix, redis_url
 
@@ -166,7 +167,14 @@ def test_two_app_servers_keep_exact_counts_under_concurrent_signing_and_confirmi
 
 
 def _confirmation_paths(app: Flask) -> list[str]:
+    """The links of the confirmation emails, once the asked-for ones are queued (as
+    `campaign worker` does)."""
     with app.app_context():
+        session = db.new_session()
+        try:
+            notifications.queue_requested_confirmations(session, 3)
+        finally:
+            session.close()
         bodies = db.session.scalars(select(OutboundEmail.body_text)
                                     .where(OutboundEmail.kind == "confirm-signature")
                                     .order_by(OutboundEmail.id)).all()

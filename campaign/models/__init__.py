@@ -23,7 +23,7 @@ from campaign.models.letters import (
                                        ReplyStatus,
 )
 from campaign.models.mail import MailState, OutboundEmail
-from campaign.models.mail_requests import ConfirmationResend, DataLinkRequest
+from campaign.models.mail_requests import ConfirmationRequest, DataLinkRequest
 from campaign.models.organisations import CosignState, OrganisationSignature
 from campaign.models.organizers import Organizer, OrganizerSession
 from campaign.models.petitions import Petition, PetitionCountryCount, PetitionState
@@ -44,7 +44,7 @@ __all__ = [
     "Area", "Chamber", "Legislator",
     "LetterCampaign", "LetterCampaignState",
     "DeliveryMethod", "Letter", "LetterState", "LetterTemplate", "ReplyStatus",
-    "MailState", "OutboundEmail", "ConfirmationResend", "DataLinkRequest",
+    "MailState", "OutboundEmail", "ConfirmationRequest", "DataLinkRequest",
     "Organizer", "OrganizerSession",
     "Petition", "PetitionCountryCount", "PetitionState",
     "PostcodeArea",

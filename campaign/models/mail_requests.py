@@ -14,15 +14,18 @@ from sqlalchemy.orm import Mapped, mapped_column
 from campaign.db import Base, UTCDateTime, utcnow
 
 
-class ConfirmationResend(Base):
-    """Someone signed a petition again: re-send its confirmation if still pending.
+class ConfirmationRequest(Base):
+    """Someone signed a petition, for the first time or again: send its confirmation.
 
-    Recorded by the signing request, in the statement that found the earlier signature, and
-    turned into an email by the mail sender (notifications.queue_requested_resends): a
-    repeat costs the request what a first signature costs.
+    Recorded by the signing request, in the statement that writes the signature (or finds
+    the earlier one), and turned into an email by the mail sender
+    (notifications.queue_requested_confirmations), if the signature is still pending and
+    within the limit of sends. The request neither renders the email nor decides whether it
+    is due: a repeat costs it what a first signature costs, and a surge of signatures costs
+    the web processes no rendering.
     """
 
-    __tablename__ = "confirmation_resends"
+    __tablename__ = "confirmation_requests"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id", ondelete="CASCADE"))

@@ -1,14 +1,14 @@
 """A validated sign form becomes a signature: shared by the petition page and its embed.
 
 One transaction: the signature (or the one this person already made), with a new one the
-consents ticked on the form and the words shown beside them, and the confirmation email in the
-outbox. The caller answers the same whatever happened, so that nobody learns who has signed.
+consents ticked on the form and the words shown beside them, and the request for its
+confirmation email, which the mail sender renders and sends. The caller answers the same
+whatever happened, so that nobody learns who has signed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from flask_babel import get_locale
 from werkzeug.exceptions import TooManyRequests
@@ -20,7 +20,7 @@ from campaign.extensions import db
 from campaign.models import Petition
 from campaign.public.forms import SignForm
 from campaign.ratelimit import limits_for
-from campaign.services import abuse, consents, notifications, signing
+from campaign.services import abuse, consents, signing
 from campaign.validators import nfc
 
 
@@ -54,7 +54,7 @@ def count_attempt() -> Callable[[], bool]:
 
 def submit_signature(petition: Petition, form: SignForm, *, source: str, referrer: str,
                      consent_method: str, flagged: bool) -> None:
-    """Record the signature from a validated form and queue its confirmation email.
+    """Record the signature from a validated form and ask for its confirmation email.
 
     Raises signing.PetitionClosedError when the petition stopped accepting signatures. A bot
     (the honeypot field filled in) is answered as usual and nothing is stored. A `flagged`
@@ -73,17 +73,12 @@ def submit_signature(petition: Petition, form: SignForm, *, source: str, referre
         postcode=form.postcode.data or "", consent_updates=form.consent_updates.data,
         show_name=form.show_name.data, source=source, referrer=referrer, ip_hash=ip_hash,
         language=language, consents=given, consent_method=consent_method)
-
-    def confirmation(signature_id: int, signatory_id: int) -> dict[str, Any]:
-        return notifications.confirmation_email(session, petition, signature_id,
-                                                form.email.data, form.name.data, language,
-                                                signatory_id)
-
-    # One statement of its own on PostgreSQL (a new signer, a repeat), unless a wording seen
-    # for the first time was just written in the session's transaction; else a transaction.
+    # One statement of its own on PostgreSQL (a new or known signer, a repeat), unless a
+    # wording seen for the first time was just written in the session's transaction; else a
+    # transaction.
     signed_at_once = not session.in_transaction() and signing.sign_at_once(
-        db.autocommit_engine, petition, request, flagged=flagged, confirmation=confirmation)
+        db.autocommit_engine, petition, request, flagged=flagged)
     if not signed_at_once:
-        signing.sign(session, petition, request, flagged=flagged, confirmation=confirmation)
+        signing.sign(session, petition, request, flagged=flagged)
         session.commit()
     mailer.dispatch()

@@ -6,21 +6,23 @@ from functools import lru_cache
 from typing import Any
 
 from flask_babel import force_locale, gettext
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from campaign.context import this_app
-from campaign.db import take_one_by_one
+from campaign.db import take_batch
 from campaign.i18n import LANGUAGES, text_direction
-from campaign.models import ConfirmationResend, Petition, Signatory, Signature
+from campaign.models import ConfirmationRequest, Petition, Signatory, Signature
 from campaign.services.mail import add_to_outbox
 from campaign.services.petition_translations import content_for
-from campaign.services.signing import confirmation_token, resend_confirmation
+from campaign.services.signing import confirmation_token, count_confirmation_send
 
 
 def queue_confirmation(session: Session, petition: Petition, signature_id: int, email: str,
                        name: str, language: str = "en", signatory_id: int | None = None
                        ) -> None:
-    """Queue the double opt-in email with its confirmation link."""
+    """Queue the double opt-in email with its confirmation link now (an approved flagged
+    signature); signing asks the mail sender for it instead (queue_requested_confirmations)."""
     if signatory_id is None:  # the sign path passes it; others look it up
         signature = session.get(Signature, signature_id)
         signatory_id = signature.signatory_id if signature else None
@@ -28,29 +30,36 @@ def queue_confirmation(session: Session, petition: Petition, signature_id: int, 
         session, petition, signature_id, email, name, language, signatory_id))
 
 
-def queue_requested_resends(session: Session, resend_limit: int) -> int:
-    """Turn the re-sends asked for by repeat signatures into confirmation emails.
+def queue_requested_confirmations(session: Session, send_limit: int) -> int:
+    """Turn the confirmations asked for by signatures, first or repeated, into emails.
 
-    The confirmation goes out again only while the signature is pending and within
-    `resend_limit` sends in all; otherwise the request just goes. Returns how many emails
-    were queued. Runs before the outbox is sent (mailer.send_due).
+    An email goes out only while the signature is pending and within `send_limit` sends in
+    all; otherwise the request just goes. Returns how many emails were queued. Runs before
+    the outbox is sent (mailer.send_due), a batch of requests per transaction: after a surge
+    there is one for every signature.
     """
     queued = 0
-    for petition_id, signatory_id, language in take_one_by_one(
-            session, ConfirmationResend, ConfirmationResend.petition_id,
-            ConfirmationResend.signatory_id, ConfirmationResend.language):
+    petitions: dict[int, Petition | None] = {}
+    while requests := take_batch(session, ConfirmationRequest, ConfirmationRequest.petition_id,
+                                 ConfirmationRequest.signatory_id, ConfirmationRequest.language):
         conn = session.connection()
-        resent = resend_confirmation(conn, petition_id, signatory_id, resend_limit)
-        if resent is None:
-            continue
-        petition = session.get(Petition, petition_id)
-        signatory = session.get(Signatory, signatory_id)
-        if petition is not None and signatory is not None:
-            signature_id, name = resent
-            add_to_outbox(conn, confirmation_email(session, petition, signature_id,
-                                                   signatory.email, name, language,
-                                                   signatory_id))
-            queued += 1
+        addresses = dict(session.execute(
+            select(Signatory.id, Signatory.email)
+            .where(Signatory.id.in_({signatory_id for _, signatory_id, _ in requests}))).all())
+        for petition_id, signatory_id, language in requests:
+            due = count_confirmation_send(conn, petition_id, signatory_id, send_limit)
+            if due is None:
+                continue
+            if petition_id not in petitions:
+                petitions[petition_id] = session.get(Petition, petition_id)
+            petition = petitions[petition_id]
+            if petition is not None and signatory_id in addresses:
+                signature_id, name = due
+                add_to_outbox(conn, confirmation_email(session, petition, signature_id,
+                                                       addresses[signatory_id], name, language,
+                                                       signatory_id))
+                queued += 1
+        session.commit()
     return queued
 
 

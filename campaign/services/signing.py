@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -19,14 +18,12 @@ from campaign import tokens
 from campaign.db import (
     execute_prepared,
     insert_ignoring_conflicts,
-    reserved_id,
     utcnow,
     with_column_defaults,
 )
 from campaign.models import (
-    ConfirmationResend,
+    ConfirmationRequest,
     Consent,
-    OutboundEmail,
     Petition,
     PetitionCountryCount,
     PetitionState,
@@ -35,13 +32,8 @@ from campaign.models import (
     SignatureState,
 )
 from campaign.services.consents import GivenConsent, record_given
-from campaign.services.mail import add_to_outbox
 
 CONFIRM_SALT = "confirm-signature"
-
-# The outbox row of a signature's confirmation email, made from the signature's id and its
-# signatory's (the email's links name them): notifications.confirmation_email.
-ConfirmationEmail = Callable[[int, int], dict[str, Any]]
 
 
 class PetitionClosedError(Exception):
@@ -74,11 +66,11 @@ class SignOutcome:
 
     signature_id: int | None
     created: bool
-    confirmation_queued: bool
+    # A ConfirmationRequest was written: the mail sender sends the confirmation if the
+    # signature is (still) pending and within the limit of sends. For a first signature and
+    # for a repeat alike; never for a flagged one.
+    confirmation_requested: bool
     signatory_id: int | None = None
-    # Signed before: a ConfirmationResend was recorded (the mail sender decides whether the
-    # signature is still pending and within the re-send limit).
-    resend_requested: bool = False
 
 
 def email_key(email: str) -> str:
@@ -115,103 +107,73 @@ _STILL_OPEN = _still_open("created_at")
 
 
 def _sign_in_one_statement(conn: Connection, request: SignatureRequest,
-                           signature: dict[str, Any], confirmation: ConfirmationEmail | None,
-                           record_repeat: bool, own_transaction: bool = False
-                           ) -> SignOutcome | None:
-    """PostgreSQL: the signatory (found or added), the new signature, its consents and its
-    confirmation email in one statement; or, when this person has signed before and
-    `record_repeat`, the request to re-send their confirmation (ConfirmationResend). With
-    `own_transaction` (sign_at_once) it writes all that a signature needs or nothing: a known
-    person's first signature of this petition is left to the caller, whose email must be
-    made again with the person's own id.
+                           signature: dict[str, Any], flagged: bool) -> SignOutcome | None:
+    """PostgreSQL: the signatory (found or added), the new signature, its consents and the
+    request for its confirmation in one statement; or, when this person has signed before,
+    the request alone (the mail sender re-sends the confirmation if still due).
 
-    Each statement is a database round trip, which on PostgreSQL costs the web process about
-    as much CPU as the writing costs the server. The email's links name the signature and the
-    signatory, so both ids are taken ahead (db.reserved_id) and the email rendered before the
-    statement; it is written only if the signatory is new, the one whose id was taken (else
-    sign() writes it with the person's own id). Returns None when the statement did neither
-    (a closed petition, a signatory added by a concurrent request); the caller then takes
-    the statement-per-table path, which tells the cases apart.
+    Atomic as every statement is, it writes all of that or nothing, so it can run as a
+    transaction of its own (sign_at_once). Returns None, having written nothing, when it
+    cannot tell what happened by itself: a closed petition, a signatory or a signature just
+    added by a concurrent request (the statement's snapshot cannot see them), a flagged
+    repeat. The caller then takes the statement-per-table path, which tells these apart.
     """
     signatory = with_column_defaults(Signatory.__table__, {
-        "id": reserved_id(conn, Signatory.__table__),
         "email_key": email_key(request.email), "email": request.email.strip(),
         "created_at": signature["created_at"]})
-    signature = with_column_defaults(Signature.__table__, {
-        **signature, "id": reserved_id(conn, Signature.__table__)})
-    email = confirmation(signature["id"], signatory["id"]) if confirmation else {}
+    signature = with_column_defaults(Signature.__table__, signature)
     stmt = _signatory_and_signature_insert(conn.dialect.identifier_preparer, tuple(signatory),
                                            tuple(signature), len(request.consents),
-                                           tuple(email), record_repeat, own_transaction)
-    consents: dict[str, Any] = {"consent_method": request.consent_method}
+                                           not flagged)
+    values = {**{f"signatory_{k}": v for k, v in signatory.items()}, **signature,
+              "consent_method": request.consent_method}
     for n, consent in enumerate(request.consents):
-        consents |= {f"consent_purpose_{n}": consent.purpose,
-                     f"consent_text_id_{n}": consent.text_id}
-    rows = execute_prepared(conn, stmt, {**{f"signatory_{k}": v for k, v in signatory.items()},
-                                         **signature, **consents,
-                                         **{f"email_{k}": v for k, v in email.items()}})
-    if not rows:
-        return None
-    row = rows[0]
-    if row[3]:  # signed before: its re-send is recorded
-        return SignOutcome(None, created=False, confirmation_queued=False,
-                           signatory_id=int(row[1]), resend_requested=True)
-    signature_id, signatory_id, email_written = int(row[0]), int(row[1]), bool(row[2])
-    if confirmation is not None and not email_written:
-        add_to_outbox(conn, confirmation(signature_id, signatory_id))
-    return SignOutcome(signature_id, created=True, confirmation_queued=confirmation is not None,
-                       signatory_id=signatory_id)
+        values |= {f"consent_purpose_{n}": consent.purpose,
+                   f"consent_text_id_{n}": consent.text_id}
+    signature_id, signatory_id, requested = execute_prepared(conn, stmt, values)[0]
+    if signature_id is not None:
+        return SignOutcome(int(signature_id), created=True, confirmation_requested=requested,
+                           signatory_id=int(signatory_id))
+    if requested:  # signed before
+        return SignOutcome(None, created=False, confirmation_requested=True,
+                           signatory_id=int(signatory_id))
+    return None
 
 
 @lru_cache(maxsize=16)
 def _signatory_and_signature_insert(preparer: Any, signatory_keys: tuple[str, ...],
                                     signature_keys: tuple[str, ...], consent_count: int,
-                                    email_keys: tuple[str, ...], record_repeat: bool,
-                                    own_transaction: bool = False) -> Any:
+                                    request_confirmation: bool) -> Any:
     """The statement of _sign_in_one_statement, built once per column set, number of
-    consents, whether it writes an email, whether it records a repeat and whether it is a
-    transaction of its own.
+    consents and whether it requests a confirmation (a flagged signature does not).
 
-    In the data-modifying CTE the signatory is inserted unless its address is known; the
-    statement's snapshot cannot see a signatory that a concurrent request has just added,
-    so then nothing is inserted and the caller falls back. The signature is only written
-    while the petition is open (_STILL_OPEN), as on the other path, and the consents and the
-    email only beside a signature written (the email only for the signatory whose id was
-    given: a new one). A known signatory whose signature was not written on an open
-    petition has signed it before: then the re-send request is written instead.
+    In the data-modifying CTE the signatory is inserted unless its address is known, and
+    only while the petition is open: nothing is written for a petition that has just
+    closed. The statement's snapshot cannot see a signatory that a concurrent request has
+    just added, so then nothing is inserted and the caller falls back. The signature is
+    written while the petition is open (_STILL_OPEN), as on the other path, and the consents
+    only beside a signature written. The confirmation is requested for a signature written
+    or for one this person made before (a repeat), looked up by its unique key (petition,
+    signatory). It always returns one row: the new signature's id (or NULL), the
+    signatory's id (or NULL) and whether the request was written.
     """
     signatories, signatures, consents = Signatory.__table__, Signature.__table__, Consent.__table__
-    emails = OutboundEmail.__table__
     quote = preparer.quote
-    signatory_values = ", ".join(":signatory_" + k for k in signatory_keys)
     signatures_table = preparer.format_table(signatures)
-    if own_transaction:
-        # Nothing is left half done: not even the person is written for a petition that has
-        # just closed, and a known person's new signature is not written at all (its email
-        # names their own id, which is not known yet). A repeat is recognised by its
-        # signature, looked up by its unique key (petition, signatory).
-        signatory_source = f"SELECT {signatory_values} WHERE {_STILL_OPEN}"
-        signing_signatory = "new_signatory"
-        repeat_condition = (f" AND EXISTS (SELECT 1 FROM {signatures_table} AS signed "  # noqa: S608  # nosec B608 - quoted model identifiers only
-                            f"WHERE signed.{quote('petition_id')} = :petition_id "
-                            f"AND signed.{quote('signatory_id')} = signatory.{quote('id')})")
-    else:
-        signatory_source = f"VALUES ({signatory_values})"
-        signing_signatory = "signatory"
-        repeat_condition = ""
     # Only quoted identifiers from the models and conditions from our code go into the text;
     # values are bound parameters.
     sql = (
         f"WITH new_signatory AS (INSERT INTO {preparer.format_table(signatories)} "  # noqa: S608  # nosec B608 - quoted model identifiers only
-        f"({', '.join(quote(k) for k in signatory_keys)}) {signatory_source} "
+        f"({', '.join(quote(k) for k in signatory_keys)}) "
+        f"SELECT {', '.join(':signatory_' + k for k in signatory_keys)} WHERE {_STILL_OPEN} "
         f"ON CONFLICT ({quote('email_key')}) DO NOTHING RETURNING {quote('id')}), "
         f"signatory AS (SELECT {quote('id')} FROM new_signatory UNION ALL "
         f"SELECT {quote('id')} FROM {preparer.format_table(signatories)} "
         f"WHERE {quote('email_key')} = :signatory_email_key LIMIT 1), "
         f"new_signature AS (INSERT INTO {signatures_table} "
         f"({', '.join(quote(k) for k in signature_keys)}, {quote('signatory_id')}) "
-        f"SELECT {', '.join(':' + k for k in signature_keys)}, {signing_signatory}.{quote('id')} "
-        f"FROM {signing_signatory} WHERE {_STILL_OPEN} "
+        f"SELECT {', '.join(':' + k for k in signature_keys)}, signatory.{quote('id')} "
+        f"FROM signatory WHERE {_STILL_OPEN} "
         f"ON CONFLICT ({quote('petition_id')}, {quote('signatory_id')}) DO NOTHING "
         f"RETURNING {quote('id')}, {quote('signatory_id')})")
     if consent_count:
@@ -224,37 +186,30 @@ def _signatory_and_signature_insert(preparer: Any, signatory_keys: tuple[str, ..
             f"SELECT new_signature.{quote('signatory_id')}, given.purpose, given.text_id, "
             f":consent_method, :petition_id, :created_at "
             f"FROM new_signature CROSS JOIN (VALUES {given}) AS given (purpose, text_id))")
-    written = "FALSE"
-    if email_keys:
+    requested = "FALSE"
+    if request_confirmation:
         sql += (
-            f", new_email AS (INSERT INTO {preparer.format_table(emails)} "  # noqa: S608  # nosec B608 - quoted model identifiers only
-            f"({', '.join(quote(k) for k in email_keys)}) "
-            f"SELECT {', '.join(':email_' + k for k in email_keys)} FROM new_signature "
-            f"WHERE new_signature.{quote('signatory_id')} = :signatory_id "
-            f"RETURNING {quote('id')})")
-        written = "EXISTS (SELECT 1 FROM new_email)"
-    if record_repeat:
-        sql += (
-            f", repeat AS (INSERT INTO {preparer.format_table(ConfirmationResend.__table__)} "  # noqa: S608  # nosec B608 - quoted model identifiers only
+            f", request AS (INSERT INTO {preparer.format_table(ConfirmationRequest.__table__)} "  # noqa: S608  # nosec B608 - quoted model identifiers only
             f"({quote('petition_id')}, {quote('signatory_id')}, {quote('language')}, "
             f"{quote('requested_at')}) "
             f"SELECT :petition_id, signatory.{quote('id')}, :language, :created_at "
-            f"FROM signatory WHERE NOT EXISTS (SELECT 1 FROM new_signature) AND {_STILL_OPEN}"
-            f"{repeat_condition} RETURNING {quote('signatory_id')})")
-    sql += f" SELECT {quote('id')}, {quote('signatory_id')}, {written}, FALSE FROM new_signature"  # noqa: S608  # nosec B608 - quoted model identifiers only
-    if record_repeat:
-        sql += f" UNION ALL SELECT NULL, {quote('signatory_id')}, FALSE, TRUE FROM repeat"  # noqa: S608  # nosec B608 - quoted model identifiers only
+            f"FROM signatory WHERE EXISTS (SELECT 1 FROM new_signature) "
+            f"OR ({_STILL_OPEN} AND EXISTS (SELECT 1 FROM {signatures_table} AS signed "
+            f"WHERE signed.{quote('petition_id')} = :petition_id "
+            f"AND signed.{quote('signatory_id')} = signatory.{quote('id')})) "
+            f"RETURNING {quote('signatory_id')})")
+        requested = "EXISTS (SELECT 1 FROM request)"
+    sql += (f" SELECT (SELECT {quote('id')} FROM new_signature), "  # noqa: S608  # nosec B608 - quoted model identifiers only
+            f"(SELECT {quote('id')} FROM signatory), {requested}")
     binds = [bindparam(f"signatory_{k}", type_=signatories.c[k].type) for k in signatory_keys]
     binds += [bindparam(k, type_=signatures.c[k].type) for k in signature_keys]
     if consent_count:
         binds.append(bindparam("consent_method", type_=consents.c.method.type))
-        for n in range(consent_count):
-            binds += [bindparam(f"consent_purpose_{n}", type_=consents.c.purpose.type),
-                      bindparam(f"consent_text_id_{n}", type_=consents.c.consent_text_id.type)]
-    binds += [bindparam(f"email_{k}", type_=emails.c[k].type) for k in email_keys]
+    for n in range(consent_count):
+        binds += [bindparam(f"consent_purpose_{n}", type_=consents.c.purpose.type),
+                  bindparam(f"consent_text_id_{n}", type_=consents.c.consent_text_id.type)]
     return text(sql).bindparams(*binds).columns(signatures.c.id, signatures.c.signatory_id,
-                                                column("email_written", Boolean),
-                                                column("repeat", Boolean))
+                                                column("requested", Boolean))
 
 
 def _accepts_signatures(conn: Connection, petition_id: int, now: datetime) -> bool:
@@ -272,50 +227,46 @@ def _signature_values(petition: Petition, request: SignatureRequest, flagged: bo
         "consent_updates": request.consent_updates,
         "show_name": request.show_name, "source": request.source[:64],
         "referrer": request.referrer[:300], "ip_hash": request.ip_hash,
-        "language": request.language, "confirmation_sends": 1, "created_at": utcnow(),
+        # Counted by the mail sender as it sends (count_confirmation_send); a flagged
+        # signature's one send is its approval's (review.approve).
+        "language": request.language, "confirmation_sends": 0, "created_at": utcnow(),
     }
 
 
 def sign_at_once(autocommit_engine: Engine | None, petition: Petition,
-                 request: SignatureRequest, *, flagged: bool = False,
-                 confirmation: ConfirmationEmail | None = None) -> SignOutcome | None:
+                 request: SignatureRequest, *, flagged: bool = False) -> SignOutcome | None:
     """PostgreSQL: sign() in one statement that is a transaction of its own.
 
-    Someone new (the signatory, the signature, its consents and its confirmation email) or a
-    repeat (the request to re-send the confirmation) is one INSERT run outside any
-    transaction block: one round trip to the database, where sign() in a transaction takes
-    three (BEGIN, the statement, COMMIT) and a surge left the web processes waiting with
-    the machine's cores idle. Atomic all the same, as every statement is. A repeat costs
-    what a first signature costs, as in sign().
+    Someone new or known (the signatory, the signature, its consents and the request for its
+    confirmation) or a repeat (the request alone) is one INSERT run outside any transaction
+    block: one round trip to the database, where sign() in a transaction takes three (BEGIN,
+    the statement, COMMIT) and a surge left the web processes waiting with the machine's
+    cores idle. A repeat costs what a first signature costs, as in sign().
 
-    Returns None, having written nothing, when it cannot be done so: a known person's first
-    signature of this petition (its email names their id, unknown until the statement
-    runs), a closed petition, SQLite (no `autocommit_engine`: Database.autocommit_engine).
-    sign() then does it in a transaction. The consents' wordings must be in the database
-    already, so the caller only comes here before its session has written anything
-    (consents.given_on_form writes a wording seen first).
+    Returns None, having written nothing, where the statement cannot tell what happened
+    (_sign_in_one_statement) and on SQLite (no `autocommit_engine`:
+    Database.autocommit_engine). sign() then does it in a transaction. The consents'
+    wordings must be in the database already, so the caller only comes here before its
+    session has written anything (consents.given_on_form writes a wording seen first).
     """
     if autocommit_engine is None or not petition.accepts_signatures():
         return None
     with autocommit_engine.connect() as conn:
         return _sign_in_one_statement(conn, request, _signature_values(petition, request, flagged),
-                                      None if flagged else confirmation,
-                                      record_repeat=not flagged, own_transaction=True)
+                                      flagged)
 
 
 def sign(session: Session, petition: Petition, request: SignatureRequest, *,
-         flagged: bool = False,
-         confirmation: ConfirmationEmail | None = None) -> SignOutcome:
+         flagged: bool = False) -> SignOutcome:
     """Record a pending signature, or find the one this person already made.
 
     Returns which happened; the caller must answer the supporter identically in every case,
-    so that nobody learns who has signed. When a confirmation email is due
-    (`confirmation_queued`), it is written to the outbox from `confirmation` in the same
-    transaction; without it, the caller queues it. A repeat only records the request to
-    re-send the confirmation (`resend_requested`), which the mail sender acts on: deciding
-    and rendering here would make it slower to answer than a first signature. A `flagged`
-    signature (past an abuse limit) is stored for an organizer to review: no email, never
-    counted until approved (services/review.py).
+    so that nobody learns who has signed. Either way the request does the same work: it
+    writes a ConfirmationRequest, and the mail sender renders and queues the confirmation
+    email if the signature is pending and within the limit of sends (rendering it here took
+    a tenth of the request, and deciding here would make a repeat take longer to answer
+    than a first signature). A `flagged` signature (past an abuse limit) is stored for an
+    organizer to review: no email, never counted until approved (services/review.py).
     """
     if not petition.accepts_signatures():
         raise PetitionClosedError(petition.slug)
@@ -323,15 +274,12 @@ def sign(session: Session, petition: Petition, request: SignatureRequest, *,
     conn = session.connection()
     signature = _signature_values(petition, request, flagged)
     now = signature["created_at"]
-    if flagged:
-        confirmation = None
     if conn.dialect.name == "postgresql":
-        outcome = _sign_in_one_statement(conn, request, signature, confirmation,
-                                         record_repeat=not flagged)
+        outcome = _sign_in_one_statement(conn, request, signature, flagged)
         if outcome is not None:
             return outcome
-    # A statement per table (SQLite; and on PostgreSQL whatever the single statement did not
-    # create: a repeat signature, a closed petition, a signatory added by a concurrent request).
+    # A statement per table (SQLite; and on PostgreSQL whatever the single statement could
+    # not tell: a closed petition, a signatory or signature added by a concurrent request).
     signatory_id = _signatory_id(conn, request.email)
     new_id = insert_ignoring_conflicts(conn, Signature.__table__,
                                        {**signature, "signatory_id": signatory_id},
@@ -339,39 +287,36 @@ def sign(session: Session, petition: Petition, request: SignatureRequest, *,
     if new_id is not None:
         record_given(conn, signatory_id, request.consents, method=request.consent_method,
                      petition_id=petition.id, given_at=now)
-        if confirmation is not None:
-            add_to_outbox(conn, confirmation(int(new_id), signatory_id))
-        return SignOutcome(int(new_id), created=True, confirmation_queued=not flagged,
-                           signatory_id=signatory_id)
-    if flagged:
+    elif flagged:
         # Past a limit: no re-send either, or a flooder could mail-bomb someone's inbox.
         if not _accepts_signatures(conn, petition.id, now):
             raise PetitionClosedError(petition.slug)
-        return SignOutcome(None, created=False, confirmation_queued=False)
-    # Signed before: the re-send is only recorded here, while the petition is open (checked
-    # in the same statement); the mail sender re-sends it if the signature is still pending
-    # and within the limit (notifications.queue_requested_resends). Deciding and rendering
-    # here would make a repeat take longer to answer than a first signature.
-    recorded = insert_ignoring_conflicts(
-        conn, ConfirmationResend.__table__,
-        {"petition_id": petition.id, "signatory_id": signatory_id, "language": request.language,
-         "requested_at": now}, ["id"], only_if=_still_open("requested_at"))
-    if recorded is None:
-        # Closed since the caller's copy was read (pages re-read petitions every second).
-        raise PetitionClosedError(petition.slug)
-    return SignOutcome(None, created=False, confirmation_queued=False,
-                       signatory_id=signatory_id, resend_requested=True)
+        return SignOutcome(None, created=False, confirmation_requested=False)
+    if not flagged:
+        # Only while the petition is open (checked in the same statement); the mail sender
+        # sends it if the signature is still pending and within the limit
+        # (notifications.queue_requested_confirmations).
+        recorded = insert_ignoring_conflicts(
+            conn, ConfirmationRequest.__table__,
+            {"petition_id": petition.id, "signatory_id": signatory_id,
+             "language": request.language, "requested_at": now},
+            ["id"], only_if=_still_open("requested_at"))
+        if recorded is None:
+            # Closed since the caller's copy was read (pages re-read petitions every second).
+            raise PetitionClosedError(petition.slug)
+    return SignOutcome(None if new_id is None else int(new_id), created=new_id is not None,
+                       confirmation_requested=not flagged, signatory_id=signatory_id)
 
 
-def resend_confirmation(conn: Connection, petition_id: int, signatory_id: int,
-                        resend_limit: int) -> tuple[int, str] | None:
+def count_confirmation_send(conn: Connection, petition_id: int, signatory_id: int,
+                            send_limit: int) -> tuple[int, str] | None:
     """Count one more sending of this person's confirmation for the petition, if it is
-    still pending and within `resend_limit` sends; (signature id, name), or None."""
+    still pending and within `send_limit` sends in all; (signature id, name), or None."""
     row = conn.execute(
         update(Signature)
         .where(Signature.petition_id == petition_id, Signature.signatory_id == signatory_id,
                Signature.state == SignatureState.PENDING,
-               Signature.confirmation_sends < resend_limit)
+               Signature.confirmation_sends < send_limit)
         .values(confirmation_sends=Signature.confirmation_sends + 1)
         .returning(Signature.id, Signature.name)
     ).first()
