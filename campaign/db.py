@@ -141,7 +141,9 @@ class Database:
         self.engine = make_engine(url)
         self.autocommit_engine = None
         if self.engine.dialect.name == "postgresql":
-            self.autocommit_engine = make_engine(url, isolation_level="AUTOCOMMIT")
+            # Nothing to roll back when a connection comes back: no transaction is ever open.
+            self.autocommit_engine = make_engine(url, isolation_level="AUTOCOMMIT",
+                                                 pool_reset_on_return=None)
             if not app.config["SIGN_WAITS_FOR_DISK"]:
                 _commit_asynchronously(self.autocommit_engine)
         self._sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
@@ -274,7 +276,13 @@ def execute_prepared(conn: Connection, statement: Any, values: Mapping[str, Any]
         conn.dispatch.before_cursor_execute(conn, cursor, prepared.sql, args, None, False)
     try:
         cursor.execute(prepared.sql, args)
-        return cursor.fetchall() if cursor.description else []
+        # Not `cursor.description`: psycopg builds a column object per column for it, which
+        # cost the sign path more than reading the row. A statement without rows is told
+        # apart by fetchall itself (psycopg raises, sqlite3 gives []).
+        try:
+            return cursor.fetchall()
+        except conn.dialect.loaded_dbapi.ProgrammingError:
+            return []
     except conn.dialect.loaded_dbapi.Error as exc:
         if conn.dialect.is_disconnect(exc, dbapi_connection, cursor):
             conn.invalidate(exc)
