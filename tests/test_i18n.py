@@ -69,6 +69,13 @@ def test_links_forms_and_redirects_keep_the_language(client: FlaskClient,
         "csrf_token": csrf_from(page)})
     assert response.status_code == 303
     assert response.headers["Location"] == f"/ug/petitions/{slug}/thanks"
+    # The same petition without the prefix is thanked without it (the address is kept per
+    # prefix: public/pages.py, thanks_redirect).
+    page = client.get(f"/petitions/{slug}").get_data(as_text=True)
+    response = client.post(f"/petitions/{slug}/sign", data={
+        "name": "Nur", "email": "nur@example.org", "country": "BE",
+        "csrf_token": csrf_from(page)})
+    assert response.headers["Location"] == f"/petitions/{slug}/thanks"
 
 
 def test_language_switcher_on_every_public_page(client: FlaskClient,

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from flask import current_app, render_template, session
+from flask import Response, current_app, render_template, session, url_for
 from flask_babel import get_locale
 from markupsafe import Markup
 from sqlalchemy import bindparam, select
@@ -123,6 +123,23 @@ def petition_page(petition: Petition, source: str) -> str | bytes:
     parts: list[bytes] = _cache("petition").get_or_render(key, _version(petition), render)
     return str(Markup.escape(csrf_token())).encode().join(parts)
 
+
+
+def thanks_redirect(petition: Petition) -> Response:
+    """The answer to a signature: 303 to the petition's thanks page.
+
+    Its address is made once per petition and address prefix (a language, the site's root),
+    not built by the URL map for every signature, and the answer has no body: a 303 is
+    followed, never shown.
+    """
+    app = this_app()
+    key = (this_request().script_root, petition.slug)
+    locations: dict[tuple[str, str], str] = app.extensions.setdefault(
+        "campaign_thanks_locations", {})
+    location = locations.get(key)
+    if location is None:
+        location = locations[key] = url_for("public.thanks", slug=petition.slug)
+    return app.response_class(status=303, headers={"Location": location})
 
 
 def petition_json(petition: Petition, summarise: Callable[[], dict[str, Any]]) -> bytes:

@@ -6,10 +6,8 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    redirect,
     render_template,
     request,
-    url_for,
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
@@ -105,7 +103,7 @@ def sign(slug: str) -> ResponseReturnValue:
     except signing.PetitionClosedError:
         return _render_petition(petition, form, 409)
     # Identical for a first signature, a repeat and a bot: nobody learns who has signed.
-    return redirect(url_for("public.thanks", slug=petition.slug), code=303)
+    return pages.thanks_redirect(petition)
 
 
 @bp.get("/petitions/<slug>/thanks")
