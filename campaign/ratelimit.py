@@ -16,6 +16,7 @@ request only when its response says so (failed logins, not successful ones).
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -26,7 +27,7 @@ from flask import Flask, Response, current_app, make_response, request
 from limits import RateLimitItem, parse
 from limits.storage import Storage
 from limits.strategies import FixedWindowRateLimiter, RateLimiter
-from redis import Redis, RedisError
+from redis import Connection, Redis, RedisError
 from redis.exceptions import NoScriptError
 from werkzeug.exceptions import TooManyRequests
 
@@ -148,6 +149,7 @@ class RedisCounts(Storage):
         self._client = client
         self._key_prefix = key_prefix
         self._count = client.register_script(_COUNT_SCRIPT)
+        self._own = threading.local()
 
     @property
     def base_exceptions(self) -> type[Exception] | tuple[type[Exception], ...]:
@@ -176,13 +178,9 @@ class RedisCounts(Storage):
         """incr_many, sent now and read when the returned function is called: the round trip
         to Redis overlaps the caller's work in between. Call it exactly once."""
         keys, arguments = self._script_input(windows)
-        pool = self._client.connection_pool
-        connection = pool.get_connection()
-        try:
-            connection.send_command("EVALSHA", self._count.sha, len(keys), *keys, *arguments)
-        except BaseException:
-            pool.release(connection)
-            raise
+        connection = self._counting_connection()
+        connection.send_command("EVALSHA", self._count.sha, len(keys), *keys, *arguments)
+        self._own.unread = True
 
         def counts() -> list[int]:
             try:
@@ -190,14 +188,34 @@ class RedisCounts(Storage):
             except NoScriptError:
                 reply = None  # Redis restarted and forgot the script: loaded again below
             finally:
-                # A reply left unread would be taken for the next command's: read_response
-                # has dropped the connection on any error but a Redis error reply.
-                pool.release(connection)
+                self._own.unread = False
             if reply is None:
                 reply = self._count(keys, arguments)
             return [int(count) for count in reply]
 
         return counts
+
+    def _counting_connection(self) -> Connection:
+        """This thread's own connection for the counts, made on first use in this process.
+
+        Not taken from the client's pool and given back for each signature: redis-py's pool
+        does several times the work of the command (a lock, its metrics, a poll of the
+        socket) each time. The connection connects again by itself after an error (redis-py
+        drops it on any error but a Redis error reply, after which nothing is left unread;
+        a reply never read is dropped with it) and pings Redis first after sitting idle (the
+        client's health check interval).
+        """
+        own = self._own
+        connection: Connection | None = getattr(own, "connection", None)
+        if connection is None or own.pid != os.getpid():
+            connection = own.connection = self._client.connection_pool.make_connection()
+            own.pid, own.unread = os.getpid(), False
+        elif own.unread:
+            # Counts sent and never read (a caller that broke the rule): their reply must not
+            # be taken for the next ones.
+            connection.disconnect()
+            own.unread = False
+        return connection
 
     def get(self, key: str) -> int:
         value = self._client.get(self._key(key))

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from limits import parse
 from limits.strategies import FixedWindowRateLimiter
 from redis import Redis
-from redis.exceptions import ResponseError
+from redis.exceptions import ConnectionError, ResponseError  # noqa: A004 - redis-py's
 
 from campaign.ratelimit import RedisCounts
 from campaign.redis_store import redis_for
@@ -55,23 +55,40 @@ def test_several_counters_move_in_one_round_trip(
     assert 3000 < client.ttl(f"{prefix}:LIMITER/b") <= 3600
 
 
-def test_counts_read_later_give_back_their_connection_whatever_the_reply(
-        counts: tuple[RedisCounts, CountingRedis, str]) -> None:
-    storage, client, _ = counts
-    pool = client.connection_pool
+def test_counts_read_later_keep_their_connection_usable_whatever_happens(
+        counts: tuple[RedisCounts, CountingRedis, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The counts go over a connection of the thread's own (not the pool's): whatever the
+    reply, nothing is left unread on it, and a lost connection is made again."""
+    storage, client, prefix = counts
     windows = [("LIMITER/a", 60), ("LIMITER/b", 60)]
-    counted = storage.incr_many_later(windows)
-    assert counted() == [1, 1] and not pool._in_use_connections  # noqa: SLF001
+    assert storage.incr_many_later(windows)() == [1, 1]
     # A Redis that restarted has forgotten the script: the counts are made all the same.
     client.script_flush()
-    assert storage.incr_many_later(windows)() == [2, 2] and not pool._in_use_connections  # noqa: SLF001
-    # Any other error reply is raised, and the connection goes back to the pool.
-    client.set(f"{counts[2]}:LIMITER/text", "not a number")
+    assert storage.incr_many_later(windows)() == [2, 2]
+    # Any other error reply is raised; the connection goes on.
+    client.set(f"{prefix}:LIMITER/text", "not a number")
     counted = storage.incr_many_later([("LIMITER/text", 60)])
     with pytest.raises(ResponseError):
         counted()
-    assert not pool._in_use_connections  # noqa: SLF001
-    assert storage.incr_many(windows) == [3, 3]
+    assert storage.incr_many_later(windows)() == [3, 3]
+    # Redis dropped the connection (a restart, a timeout): the next counts connect again.
+    connection = storage._counting_connection()  # noqa: SLF001
+    client.execute_command("CLIENT", "KILL", "ID", _client_id(connection))
+    with pytest.raises(ConnectionError):
+        storage.incr_many_later(windows)()
+    assert storage.incr_many_later(windows)() == [4, 4]
+    # Counts sent and never read: their reply is not taken for the next counts'.
+    storage.incr_many_later(windows)
+    assert storage.incr_many_later(windows)() == [6, 6]
+    # A forked child never shares its parent's connection.
+    monkeypatch.setattr("os.getpid", lambda: -1)
+    assert storage._counting_connection() is not connection  # noqa: SLF001
+    assert storage.incr_many_later(windows)() == [7, 7]
+
+
+def _client_id(connection: Any) -> int:
+    connection.send_command("CLIENT", "ID")
+    return int(connection.read_response())
 
 
 def test_redis_counts_are_fixed_windows_for_limits(
