@@ -4,6 +4,7 @@ Every value can be changed from the command line (`--workers 4`) or the environm
 (WEB_CONCURRENCY, PORT, HOST, GUNICORN_CMD_ARGS); the app reads its own CAMPAIGN_* settings.
 """
 
+import gc
 import os
 import socket
 
@@ -40,6 +41,19 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # X-Forwarded-Proto (https behind the proxy) is believed from the same hops the app trusts
 # for X-Forwarded-For; gunicorn's own default is the loopback addresses.
 forwarded_allow_ips = os.environ.get("CAMPAIGN_TRUSTED_PROXIES") or "127.0.0.1,::1"
+
+
+def pre_fork(server, worker):  # type: ignore[no-untyped-def]
+    """Move what the master built (the app and every module it imported) out of the garbage
+    collector's sight before a worker is forked, as Python's documentation advises for
+    fork without exec (gc.freeze).
+
+    A worker's full collections then walk only the objects made since its fork, not the
+    whole app again (tens of milliseconds each time, every few thousand signatures), and
+    do not write into the pages it shares with the master, which stay shared.
+    """
+    del server, worker  # gunicorn's signature
+    gc.freeze()
 
 
 def post_fork(server, worker):  # type: ignore[no-untyped-def]

@@ -27,6 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from campaign.dashboard.views import bp as dashboard_bp
     from campaign.embed.views import bp as embed_bp
     from campaign.extensions import babel, csrf, db, login_manager
+    from campaign.formcache import share_csrf_serializers
     from campaign.i18n import select_locale
     from campaign.letters.admin import bp as letters_admin_bp
     from campaign.letters.views import bp as letters_bp
@@ -37,6 +38,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     overrides = dict(config or {})
     instance_path = Path(overrides.pop("INSTANCE_PATH", None) or PROJECT_ROOT / "instance")
     read_proxies_directly()  # process-wide and idempotent: see campaign/context.py
+    share_csrf_serializers()  # the same: see campaign/formcache.py
     app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=True,
                 template_folder=str(PROJECT_ROOT / "templates"),
                 static_folder=str(PROJECT_ROOT / "static"))

@@ -6,6 +6,7 @@ import secrets
 from functools import lru_cache
 from typing import Any
 
+import flask_wtf.csrf
 from babel import support
 from flask import session
 from flask_babel import get_locale
@@ -94,6 +95,25 @@ def csrf_token() -> str:
         token = tokens.serializer(secret, "wtf-csrf-token").dumps(session[_CSRF_FIELD])
         setattr(globals_, _CSRF_FIELD, token)
     return token
+
+
+def share_csrf_serializers() -> None:
+    """Make Flask-WTF check (and make) CSRF tokens with the serializer built once per key
+    (tokens.serializer), as `csrf_token` makes them.
+
+    flask_wtf.csrf builds an itsdangerous serializer for every token it checks, and building
+    one costs about what checking the token does (itsdangerous test-serialises a value to
+    learn its kind): 2 % of a signature's instructions. Same key, salt and signing, so every
+    check gives the same answer. Flask-WTF names the class at module level and calls it as
+    `URLSafeTimedSerializer(secret_key, salt=...)`; pyproject.toml holds Flask-WTF below 2
+    and the sign-flow and CSRF tests fail at once if that changes. Process-wide and
+    idempotent: create_app calls it.
+    """
+    flask_wtf.csrf.URLSafeTimedSerializer = _shared_serializer
+
+
+def _shared_serializer(secret_key: str, salt: str) -> Any:
+    return tokens.serializer(secret_key, salt)
 
 
 class _CachedCSRF(_FlaskFormCSRF):

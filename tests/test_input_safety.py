@@ -9,6 +9,7 @@ import unicodedata
 from email import message_from_bytes, policy
 from typing import Any
 
+import flask_wtf.csrf
 import pytest
 from flask import Flask
 from flask_wtf import FlaskForm
@@ -17,7 +18,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import Length
 
 import campaign
-from campaign import mailer
+from campaign import mailer, tokens
 from campaign.extensions import db
 from campaign.models import OutboundEmail, Signatory, Signature
 from campaign.services.mail import HeaderInjectionError, build_message, queue_email
@@ -246,7 +247,13 @@ def test_forms_refuse_a_wrong_or_missing_csrf_token(app: Flask, client: Any,
     url = f"/petitions/{petition['slug']}/sign"
     response = other.post(url, data={**fields, "csrf_token": good})
     assert response.status_code == 400
+    # An expired one too (Flask-WTF checks it with the serializer shared per key: formcache).
+    time_limit, app.config["WTF_CSRF_TIME_LIMIT"] = app.config["WTF_CSRF_TIME_LIMIT"], -1
+    assert client.post(url, data={**fields, "csrf_token": good}).status_code == 400
+    app.config["WTF_CSRF_TIME_LIMIT"] = time_limit
     with app.app_context():
         assert db.session.scalar(select(Signature.id)) is None
     response = client.post(url, data={**fields, "csrf_token": good})
     assert response.status_code == 303
+    assert (flask_wtf.csrf.URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token")
+            is tokens.serializer(app.secret_key, "wtf-csrf-token"))
