@@ -167,6 +167,12 @@ class Database:
             session = globals_.db_session = self._sessionmaker()
         return session
 
+    def in_transaction(self) -> bool:
+        """Whether this context's session has begun a transaction; False, without opening
+        one, if it has no session yet."""
+        session: Session | None = this_g().get("db_session")
+        return session is not None and session.in_transaction()
+
     def new_session(self) -> Session:
         """A session outside the request scope, for workers and scripts; close it yourself."""
         assert self._sessionmaker is not None, "Database.init_app was not called"

@@ -64,8 +64,9 @@ def submit_signature(petition: Petition, form: SignForm, *, source: str, referre
         return
     language = str(get_locale() or "en")
     ip_hash = client_ip_hash()
-    session = db.session
-    given = consents.given_on_form(session, {
+    assert db.engine is not None
+    # No session unless needed: a wording seen for the first time is written in one.
+    given = consents.given_on_form(db.engine, lambda: db.session, {
         "updates": (form.consent_updates.data, form.consent_updates.label.text),
         "show_name": (form.show_name.data, form.show_name.label.text)}, language=language)
     request = signing.SignatureRequest(
@@ -76,9 +77,9 @@ def submit_signature(petition: Petition, form: SignForm, *, source: str, referre
     # One statement of its own on PostgreSQL (a new or known signer, a repeat), unless a
     # wording seen for the first time was just written in the session's transaction; else a
     # transaction.
-    signed_at_once = not session.in_transaction() and signing.sign_at_once(
+    signed_at_once = not db.in_transaction() and signing.sign_at_once(
         db.autocommit_engine, petition, request, flagged=flagged)
     if not signed_at_once:
-        signing.sign(session, petition, request, flagged=flagged)
-        session.commit()
+        signing.sign(db.session, petition, request, flagged=flagged)
+        db.session.commit()
     mailer.dispatch()

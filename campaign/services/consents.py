@@ -4,9 +4,10 @@ click from any supporter email (a signed unsubscribe link)."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from weakref import WeakKeyDictionary
 
 from itsdangerous import BadSignature
@@ -28,10 +29,21 @@ PURPOSES = ("updates", "show_name")
 _known_text_ids: WeakKeyDictionary[Engine, dict[str, int]] = WeakKeyDictionary()
 
 
+@lru_cache(maxsize=256)
+def _text_hash(purpose: str, language: str, text: str) -> str:
+    """The key of a wording (the same few are shown to every signer)."""
+    return hashlib.sha256(f"{purpose}\n{language}\n{text}".encode()).hexdigest()
+
+
+def known_text_id(engine: Engine, purpose: str, language: str, text: str) -> int | None:
+    """The row of this exact wording if this process has recorded or read it before."""
+    known = _known_text_ids.get(engine)
+    return None if known is None else known.get(_text_hash(purpose, language, text))
+
+
 def consent_text_id(session: Session, purpose: str, language: str, text: str) -> int:
     """The row for this exact wording, created the first time it is shown."""
-    text_hash = hashlib.sha256(f"{purpose}\n{language}\n{text}".encode()).hexdigest()
-    # A wording seen before needs no connection: the session begins no transaction for it.
+    text_hash = _text_hash(purpose, language, text)
     known = _known_text_ids.setdefault(session.get_bind().engine, {})
     if text_hash in known:
         return known[text_hash]
@@ -55,15 +67,25 @@ class GivenConsent:
     text_id: int
 
 
-def given_on_form(session: Session, ticked: dict[str, tuple[bool, object]], *,
+def given_on_form(engine: Engine, session: Callable[[], Session],
+                  ticked: dict[str, tuple[bool, object]], *,
                   language: str) -> tuple[GivenConsent, ...]:
     """The consents ticked on a form, each with its wording's row (made the first time).
 
     `ticked` maps each purpose to (whether it was ticked, the label shown beside the box). A
-    label may be a lazy translation: it is only looked up for a box that was ticked.
+    label may be a lazy translation: it is only looked up for a box that was ticked. A
+    wording this process knows needs no session: `session` is only called for one seen for
+    the first time, whose row it writes (the caller commits it).
     """
-    return tuple(GivenConsent(purpose, consent_text_id(session, purpose, language, str(label)))
-                 for purpose, (given, label) in ticked.items() if given)
+    given = []
+    for purpose, (was_ticked, label) in ticked.items():
+        if was_ticked:
+            text = str(label)
+            text_id = known_text_id(engine, purpose, language, text)
+            if text_id is None:
+                text_id = consent_text_id(session(), purpose, language, text)
+            given.append(GivenConsent(purpose, text_id))
+    return tuple(given)
 
 
 def record_given(conn: Connection, signatory_id: int, given: Sequence[GivenConsent], *,
