@@ -25,8 +25,12 @@ def _is_trusted(address: str, networks: tuple[ipaddress.IPv4Network | ipaddress.
     return any(ip in net for net in networks)
 
 
+@lru_cache(maxsize=256)
 def resolve_trusted_hop(remote_addr: str, trusted: str) -> bool:
-    """True when the direct peer is one of the configured trusted proxies."""
+    """True when the direct peer is one of the configured trusted proxies.
+
+    Kept per address: behind a proxy every request comes from the same few.
+    """
     return _is_trusted(remote_addr, _trusted_networks(trusted))
 
 
@@ -36,10 +40,10 @@ def resolve_client_ip(remote_addr: str, forwarded_for: str | None, trusted: str)
     A hop that is not a trusted proxy is the client; anything it claims to its left is
     ignored, so a client cannot choose its own address by sending the header.
     """
-    networks = _trusted_networks(trusted)
     address = remote_addr
-    if not networks or not _is_trusted(address, networks) or not forwarded_for:
+    if not forwarded_for or not resolve_trusted_hop(address, trusted):
         return address
+    networks = _trusted_networks(trusted)
     for hop in reversed([h.strip() for h in forwarded_for.split(",") if h.strip()]):
         address = hop
         if not _is_trusted(hop, networks):
