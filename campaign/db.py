@@ -286,7 +286,7 @@ def execute_prepared(conn: Connection, statement: Any, values: Mapping[str, Any]
         # cost the sign path more than reading the row. A statement without rows is told
         # apart by fetchall itself (psycopg raises, sqlite3 gives []).
         try:
-            return cursor.fetchall()
+            return list(cursor.fetchall())
         except conn.dialect.loaded_dbapi.ProgrammingError:
             return []
     except conn.dialect.loaded_dbapi.Error as exc:
@@ -315,7 +315,8 @@ def take_one_by_one(session: Session, model: Any, *columns: Any, batch: int = 10
         session.commit()
 
 
-def take_batch(session: Session, model: Any, *columns: Any, batch: int = 100) -> list[Row[Any]]:
+def take_batch(session: Session, model: Any, *columns: Any, batch: int = 100
+               ) -> list[tuple[Any, ...]]:
     """Up to `batch` rows of a queue table, oldest first, deleted as they are taken and given
     as `columns`; the caller commits its work on them with their deletion.
 
@@ -327,7 +328,7 @@ def take_batch(session: Session, model: Any, *columns: Any, batch: int = 100) ->
               .with_for_update(skip_locked=True).scalar_subquery())
     taken = session.connection().execute(delete(table).where(table.c.id.in_(oldest))
                                          .returning(table.c.id, *columns)).all()
-    return [row[1:] for row in sorted(taken, key=lambda row: row[0])]
+    return [tuple(row[1:]) for row in sorted(taken, key=lambda row: row[0])]
 
 
 def insert_row(conn: Connection, table: Any, values: dict[str, Any]) -> int:

@@ -27,7 +27,8 @@ from flask import Flask, Response, current_app, make_response, request
 from limits import RateLimitItem, parse
 from limits.storage import Storage
 from limits.strategies import FixedWindowRateLimiter, RateLimiter
-from redis import Connection, Redis, RedisError
+from redis import Redis, RedisError
+from redis.connection import ConnectionInterface
 from redis.exceptions import NoScriptError
 from werkzeug.exceptions import TooManyRequests
 
@@ -195,7 +196,7 @@ class RedisCounts(Storage):
 
         return counts
 
-    def _counting_connection(self) -> Connection:
+    def _counting_connection(self) -> ConnectionInterface:
         """This thread's own connection for the counts, made on first use in this process.
 
         Not taken from the client's pool and given back for each signature: redis-py's pool
@@ -206,7 +207,7 @@ class RedisCounts(Storage):
         client's health check interval).
         """
         own = self._own
-        connection: Connection | None = getattr(own, "connection", None)
+        connection: ConnectionInterface | None = getattr(own, "connection", None)
         if connection is None or own.pid != os.getpid():
             connection = own.connection = self._client.connection_pool.make_connection()
             own.pid, own.unread = os.getpid(), False

@@ -124,7 +124,6 @@ def petition_page(petition: Petition, source: str) -> str | bytes:
     return str(Markup.escape(csrf_token())).encode().join(parts)
 
 
-
 def thanks_redirect(petition: Petition) -> Response:
     """The answer to a signature: 303 to the petition's thanks page.
 

@@ -43,9 +43,9 @@ def queue_requested_confirmations(session: Session, send_limit: int) -> int:
     while requests := take_batch(session, ConfirmationRequest, ConfirmationRequest.petition_id,
                                  ConfirmationRequest.signatory_id, ConfirmationRequest.language):
         conn = session.connection()
-        addresses = dict(session.execute(
+        addresses = {signatory_id: email for signatory_id, email in session.execute(
             select(Signatory.id, Signatory.email)
-            .where(Signatory.id.in_({signatory_id for _, signatory_id, _ in requests}))).all())
+            .where(Signatory.id.in_({signatory_id for _, signatory_id, _ in requests})))}
         for petition_id, signatory_id, language in requests:
             due = count_confirmation_send(conn, petition_id, signatory_id, send_limit)
             if due is None:
