@@ -27,7 +27,7 @@ from campaign import create_app
 from campaign.config import database_url as usable_database_url
 from campaign.db import Base, make_engine
 from campaign.extensions import db
-from campaign.services import organizers, petitions
+from campaign.services import notifications, organizers, petitions
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 TEST_PASSWORD = "correct horse battery staple"
@@ -171,6 +171,16 @@ def csrf_from(html: str) -> str:
         re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert match, "no CSRF token on the page"
     return match.group(1)
+
+
+def queue_requested_confirmations(send_limit: int = 3) -> int:
+    """What the mail sender does first (mailer.send_due), in a session of its own: the
+    confirmations signing asked for become outbox emails. Inside an app context."""
+    session = db.new_session()
+    try:
+        return notifications.queue_requested_confirmations(session, send_limit)
+    finally:
+        session.close()
 
 
 def login(client: FlaskClient, email: str, password: str = TEST_PASSWORD) -> Any:

@@ -15,7 +15,7 @@ from campaign import mailer
 from campaign.extensions import db
 from campaign.models import ConfirmationRequest, OutboundEmail, Signatory, Signature
 from campaign.services import notifications, privacy
-from tests.conftest import csrf_from
+from tests.conftest import csrf_from, queue_requested_confirmations
 from tests.signatory_factories import add_signature
 from tests.test_hot_paths import reads_signatures, recorded_sql
 
@@ -76,13 +76,8 @@ def test_the_sender_resends_a_pending_confirmation_within_the_limit(
     with app.app_context():
         # One for each signing, the confirmed one's included.
         assert db.session.scalar(select(func.count(ConfirmationRequest.id))) == 5
-        session = db.new_session()
-        try:
-            # The first email plus one re-send: two sends in all. A confirmed signature
-            # gets none.
-            assert notifications.queue_requested_confirmations(session, 2) == 2
-        finally:
-            session.close()
+        # The first email plus one re-send: two sends in all. A confirmed signature gets none.
+        assert queue_requested_confirmations(send_limit=2) == 2
         assert db.session.scalar(select(func.count(ConfirmationRequest.id))) == 0
         to = db.session.scalars(select(OutboundEmail.to_address)
                                 .where(OutboundEmail.kind == "confirm-signature")
@@ -118,11 +113,7 @@ def test_erasure_takes_the_pending_requests_too(app: Flask, petition: dict[str, 
         privacy.erase(db.session, signatory_id)
         db.session.commit()
         assert db.session.scalar(select(func.count(ConfirmationRequest.id))) == 0
-        session = db.new_session()
-        try:
-            assert notifications.queue_requested_confirmations(session, 3) == 0
-        finally:
-            session.close()
+        assert queue_requested_confirmations() == 0
 
 
 def test_the_sender_takes_the_requests_of_a_surge_in_batches(

@@ -14,8 +14,7 @@ from sqlalchemy import select
 from campaign.clients import hash_ip, resolve_client_ip
 from campaign.extensions import db
 from campaign.models import OutboundEmail, Petition, PetitionCountryCount, Signature
-from campaign.services import notifications
-from tests.conftest import csrf_from, free_port
+from tests.conftest import csrf_from, free_port, queue_requested_confirmations
 from tests.servers import gunicorn, redis_prefix, redis_url
 
 SECRET = "test-secret-key-not-for-production"  # noqa: S105 - tests only
@@ -170,11 +169,7 @@ def _confirmation_paths(app: Flask) -> list[str]:
     """The links of the confirmation emails, once the asked-for ones are queued (as
     `campaign worker` does)."""
     with app.app_context():
-        session = db.new_session()
-        try:
-            notifications.queue_requested_confirmations(session, 3)
-        finally:
-            session.close()
+        queue_requested_confirmations()
         bodies = db.session.scalars(select(OutboundEmail.body_text)
                                     .where(OutboundEmail.kind == "confirm-signature")
                                     .order_by(OutboundEmail.id)).all()
