@@ -4,7 +4,8 @@ A load generator signs continuously against gunicorn, records each signature tha
 success answer (the 303 to the thanks page), kills every server process with SIGKILL in the
 middle of the load, starts the server again and checks that each acknowledged signature is in
 the database, exactly once. Runs on SQLite (WAL, synchronous=NORMAL) and on PostgreSQL
-(synchronous_commit on), whichever the test pass uses.
+(synchronous_commit on; off for the sign statement, whose commit PostgreSQL writes out on its
+own even when the web process that sent it is killed), whichever the test pass uses.
 """
 
 from __future__ import annotations
