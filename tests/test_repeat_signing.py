@@ -37,8 +37,8 @@ def _writes(statements: list[str]) -> list[str]:
 def test_a_repeat_costs_the_request_what_a_first_signature_costs(
         app: Flask, petition: dict[str, Any]) -> None:
     slug = petition["slug"]
-    # A consent wording's row is written by the first signer and learnt by the second; ids
-    # are taken ahead for each way of signing (PostgreSQL: a transaction, a statement).
+    # A consent wording's row is written by the first signer (in a transaction) and learnt
+    # by the next ones, who sign in one statement on PostgreSQL.
     for n in range(3):
         _sign(app, slug, f"warm-up-{n}@example.org")
     first, first_statements = _sign(app, slug, "ayse@example.org")

@@ -34,7 +34,8 @@ def count_attempt() -> Callable[[], bool]:
     usual. Every attempt counts, valid or not, and all the counters move in one round trip
     to Redis, sent here and read by the function: the view checks the form meanwhile, so
     the worker does not sit waiting for Redis. Call the function exactly once, in a
-    `finally`: a reply left unread would hold a Redis connection.
+    `finally`: a reply left unread costs the next counts a new Redis connection
+    (RedisCounts._counting_connection).
     """
     app = this_app()
     limits = limits_for(app)
